@@ -1,0 +1,90 @@
+"""How fast is static analysis compared with building the model in Keras? (issue: analyzer)
+
+Prints, measured in one run on this machine:
+- parse+analyze of model3.cnn in-process, over distinct spec texts (no result caching);
+- Keras 3 building the same model and counting its parameters, per model;
+- whole-process `cnnspec check specs/*.cnn` against a Python process that imports Keras
+  and builds the seven report models;
+and the ratios. Run: `.venv/bin/python benchmarks/analyzer.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = sorted((ROOT / "specs").glob("*.cnn"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def distinct_model3_texts(count: int) -> list[str]:
+    """model3.cnn with its channel counts varied, so no two texts are equal."""
+    base = (ROOT / "specs" / "model3.cnn").read_text()
+    return [base.replace("7x7x16", f"7x7x{16 + i % 97}").replace("5x5x32", f"5x5x{32 + i // 97}") for i in range(count)]
+
+
+def specs_per_second(texts: list[str]) -> float:
+    from cnnspec import analyze, parse
+
+    analyze(parse(texts[0]))  # build the parser once, as every real run does
+    start = time.perf_counter()
+    for text in texts:
+        analyze(parse(text, "model3.cnn"))
+    return len(texts) / (time.perf_counter() - start)
+
+
+def keras_seconds_per_model(repeats: int) -> float:
+    import keras
+
+    from cnnspec import load, to_keras
+
+    spec = load(ROOT / "specs" / "model3.cnn")
+    to_keras(spec).count_params()
+    times = []
+    for _ in range(repeats):
+        keras.backend.clear_session()
+        start = time.perf_counter()
+        to_keras(spec).count_params()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+KERAS_PROCESS = """
+import keras
+from cnnspec import load, to_keras
+for path in {paths!r}:
+    to_keras(load(path)).count_params()
+"""
+
+
+def process_seconds(argv: list[str], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    rate = specs_per_second(distinct_model3_texts(10_000))
+    keras_s = keras_seconds_per_model(repeats=20)
+    print(f"parse+analyze model3.cnn:    {rate:10,.0f} specs/s ({1e6 / rate:.0f} us each, distinct texts)")
+    print(f"Keras build + count_params:  {keras_s * 1e3:10.1f} ms per model")
+    print(f"ratio (in-process):          {rate * keras_s:10,.0f}x   (target >= 200x, >= 5,000 specs/s)")
+
+    paths = [str(p) for p in SPECS]
+    check_s = process_seconds([sys.executable, "-m", "cnnspec", "check", *paths], repeats=5)
+    keras_process_s = process_seconds([sys.executable, "-c", KERAS_PROCESS.format(paths=paths)], repeats=3)
+    print(f"cnnspec check specs/*.cnn:   {check_s * 1e3:10.0f} ms whole process")
+    print(f"Keras process, same models:  {keras_process_s * 1e3:10.0f} ms whole process")
+    print(f"ratio (whole process):       {keras_process_s / check_s:10.1f}x   (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()

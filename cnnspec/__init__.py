@@ -1,0 +1,23 @@
+"""cnnspec: a compact language for convolutional networks, its static analyzer and its Keras compiler.
+
+`parse`, `analyze` and everything `cnnspec check`/`summary` use are free of TensorFlow;
+`to_keras` imports Keras only when it is called.
+"""
+
+from .analyzer import Analysis, LayerRow, analyze
+from .errors import Diagnostic, SpecError, SpecShapeError, SpecSyntaxError
+from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool, Spec
+from .loading import load, parse
+
+__all__ = [
+    "Analysis", "AvgPool", "BatchNorm", "Conv", "Dense", "Diagnostic", "Dropout", "Flatten",
+    "LayerRow", "Pool", "Spec", "SpecError", "SpecShapeError", "SpecSyntaxError", "analyze",
+    "load", "parse", "to_keras",
+]
+
+
+def to_keras(spec, seed: int = 6570518):
+    """Build the Keras 3 model for a spec (imports Keras on first use)."""
+    from .keras_backend import to_keras as build
+
+    return build(spec, seed=seed)

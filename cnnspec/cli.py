@@ -1,0 +1,60 @@
+"""The `cnnspec` command: parse arguments, call the public API, print, return an exit code.
+
+Exit codes: 0 success, 1 an invalid spec or a failed run, 2 misuse of the command.
+Each subcommand lives in `cnnspec.commands.<name>` with `HELP`, `add_arguments(parser)`
+and `run(args) -> int`; those modules import nothing heavy at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import SpecError
+
+COMMANDS = ("check", "summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cnnspec",
+        description="A compact language for convolutional networks: check, summarise, compile and train .cnn specs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        module = importlib.import_module(f"cnnspec.commands.{name}")
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cnnspec")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return args.run(args)
+    except SpecError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cnnspec: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `cnnspec summary ... | head`); nothing left to say.
+        sys.stderr.close()
+        return 1

@@ -1,0 +1,35 @@
+"""One module per `cnnspec` subcommand (see `cnnspec.cli`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import Diagnostic, SpecSyntaxError
+
+
+def read_spec(path: str):
+    """Load a spec file, turning an unreadable file into the same kind of error as a bad one."""
+    from ..loading import load
+
+    try:
+        return load(path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SpecSyntaxError(Diagnostic(f"cannot read the file: {reason}", 1, 1, path)) from None
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def spec_paths(paths: list[str]) -> list[str]:
+    """Files as given; a folder stands for the .cnn files inside it."""
+    found = []
+    for path in paths:
+        if Path(path).is_dir():
+            found += sorted(str(p) for p in Path(path).glob("*.cnn"))
+        else:
+            found.append(path)
+    return found

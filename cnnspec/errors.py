@@ -1,0 +1,92 @@
+"""One error root for everything a user can get wrong, rendered as compilers do.
+
+Every problem is a `Diagnostic` (severity, message, position); a `SpecError` carries one or
+more of them, so a file with several mistakes is reported whole, and `str()` draws each
+one as `file:line:col: error: message`, the source line and a caret under the column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One error or warning at a 1-based line and column of a source text."""
+
+    message: str
+    line: int
+    column: int
+    source: str = "<string>"
+    line_text: str = ""
+    severity: str = "error"
+    code: str | None = None
+
+    def render(self) -> str:
+        """`file:line:col: severity: message`, then the line and a caret.
+
+        >>> print(Diagnostic("unknown activation 'sigmod'", 3, 11, "m.cnn", "dense 128 sigmod").render())
+        m.cnn:3:11: error: unknown activation 'sigmod'
+            dense 128 sigmod
+                      ^
+        """
+        tag = f" [{self.code}]" if self.code else ""
+        head = f"{self.source}:{self.line}:{self.column}: {self.severity}: {self.message}{tag}"
+        if not self.line_text:
+            return head
+        # Tabs would shift the caret and control characters would garble the terminal:
+        # show each as one printable character so the caret stays under the column.
+        shown = "".join(c if c.isprintable() else "?" for c in self.line_text.replace("\t", " "))
+        return f"{head}\n    {shown}\n    {' ' * min(self.column - 1, len(shown))}^"
+
+
+class SpecError(ValueError):
+    """A spec (or its data, or its run) is wrong; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Diagnostic | list[Diagnostic] | tuple[Diagnostic, ...]):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = (diagnostics,)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        if not self.diagnostics:
+            raise ValueError("SpecError needs at least one diagnostic")
+        super().__init__(str(self))
+
+    @property
+    def line(self) -> int:
+        return self.diagnostics[0].line
+
+    @property
+    def column(self) -> int:
+        return self.diagnostics[0].column
+
+    @property
+    def source(self) -> str:
+        return self.diagnostics[0].source
+
+    @property
+    def message(self) -> str:
+        return self.diagnostics[0].message
+
+    def __str__(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+class SpecSyntaxError(SpecError):
+    """The text does not follow the grammar, or names something that does not exist."""
+
+
+class SpecShapeError(SpecError):
+    """The layers are well formed but their sizes do not fit together."""
+
+
+class DataError(SpecError):
+    """MNIST could not be found, read or verified."""
+
+
+class RunError(SpecError):
+    """A training run could not start or had to stop."""
+
+
+def plain_error(cls: type[SpecError], message: str, source: str = "<cnnspec>") -> SpecError:
+    """An error about a file or run as a whole, positioned at its start."""
+    return cls(Diagnostic(message, 1, 1, source))

@@ -1,0 +1,56 @@
+"""The public entry points from text or file to a validated `Spec`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .builder import build_spec, misuse_diagnostics
+from .errors import Diagnostic, SpecSyntaxError
+from .ir import Spec
+from .parser import parse_statements
+
+
+def parse(text: str, source: str = "<string>", *, default_name: str | None = None) -> Spec:
+    """Parse a .cnn text into a `Spec`; raise `SpecSyntaxError` listing every problem found.
+
+    >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
+    Dense(units=10, activation='softmax')
+    """
+    if default_name is None:
+        default_name = Path(source).stem if not source.startswith("<") else "model"
+    statements, diagnostics = parse_statements(text, source)
+    spec, problems = build_spec(statements, text, source, default_name)
+    diagnostics += misuse_diagnostics(problems, source, text)
+    if not diagnostics and not spec.layers:
+        diagnostics.append(Diagnostic(
+            "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10",
+            spec.input_span.line if spec.input_span.line else 1, 1, source,
+            text.split("\n")[spec.input_span.line - 1] if spec.input_span.line else "",
+        ))
+    if diagnostics:
+        raise SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))
+    return spec
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text of a spec file; an error at the first byte that is not UTF-8 text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise SpecSyntaxError(
+            Diagnostic(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the spec as UTF-8", line, column, source)
+        ) from None
+    if "\x00" in text:
+        before = text[: text.index("\x00")]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise SpecSyntaxError(Diagnostic("a NUL byte: this looks like a binary file, not a .cnn spec", line, column, source))
+    return text
+
+
+def load(path: str | Path) -> Spec:
+    """Read and parse a .cnn file; its name defaults to the file's stem."""
+    path = Path(path)
+    return parse(decode(path.read_bytes(), str(path)), str(path), default_name=path.stem)

@@ -1,0 +1,52 @@
+"""The analyzer against Keras itself: the report's specs build to the same rows and print
+the same `model.summary()` table, byte for byte."""
+
+import pytest
+
+from cnnspec import analyze, load, to_keras
+from cnnspec.render import render_summary
+from conftest import SPECS
+
+keras = pytest.importorskip("keras")
+
+REPORT_SPECS = sorted(SPECS.glob("*.cnn"))
+
+
+def keras_summary(model) -> str:
+    lines = []
+    model.summary(print_fn=lambda text, **_: lines.append(text))
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("path", REPORT_SPECS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("columns", ["80", "200", "60"])
+def test_keras_format_equals_model_summary(path, columns, monkeypatch):
+    monkeypatch.setenv("COLUMNS", columns)
+    spec = load(path)
+    analysis = analyze(spec)
+    assert render_summary(analysis, "keras") == keras_summary(to_keras(spec))
+
+
+@pytest.mark.parametrize("path", REPORT_SPECS, ids=lambda p: p.stem)
+def test_every_row_equals_the_keras_layer(path):
+    spec = load(path)
+    analysis = analyze(spec)
+    model = to_keras(spec)
+    keras_rows = [
+        (layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+        for layer in model.layers
+    ]
+    assert keras_rows == [(r.name, r.type, r.output_shape, r.params) for r in analysis.rows]
+    assert model.count_params() == analysis.total_params
+    assert model.name == spec.name
+
+
+def test_batchnorm_and_dropout_agree_with_keras(monkeypatch):
+    from cnnspec import parse
+
+    monkeypatch.setenv("COLUMNS", "100")
+    spec = parse('name "bn"\ninput 15x9x3\nconv 3x2x5 s2x1 valid | batchnorm | avgpool 2x3 s1 same\ndropout 0.25 | dense 7 tanh | batchnorm | dense 10')
+    analysis = analyze(spec)
+    model = to_keras(spec)
+    assert render_summary(analysis, "keras") == keras_summary(model)
+    assert sum(int(w.numpy().size) for w in model.non_trainable_weights) == analysis.non_trainable_params == 2 * 5 + 2 * 7

@@ -77,7 +77,7 @@ class Conv:
     strides: tuple[int, int] = (1, 1)
     padding: str = "same"
     activation: str = "relu"
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def __post_init__(self):
         _require_positive("kernel", "kernel size", self.kernel)
@@ -94,7 +94,7 @@ class Pool:
     window: tuple[int, int]
     strides: tuple[int, int]
     padding: str = "valid"
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def __post_init__(self):
         _require_positive("window", "pool window", self.window)
@@ -113,7 +113,7 @@ class Dense:
 
     units: int
     activation: str
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def __post_init__(self):
         _require_positive("units", "number of units", (self.units,))
@@ -125,7 +125,7 @@ class Flatten:
     """`flatten`; `implicit` marks one cnnspec inserted before a dense layer."""
 
     implicit: bool = field(default=False, compare=False)
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Dropout:
     """`dropout P`, 0 <= P < 1."""
 
     rate: float
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     def __post_init__(self):
         if not 0 <= self.rate < 1:
@@ -144,7 +144,7 @@ class Dropout:
 class BatchNorm:
     """`batchnorm` over the last axis (channels, or units after a dense layer)."""
 
-    span: Span = field(default=NOWHERE, compare=False)
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
 
 
 Layer = Union[Conv, Pool, AvgPool, Dense, Flatten, Dropout, BatchNorm]
@@ -159,7 +159,7 @@ class Spec:
     input_shape: tuple[int, ...] = (28, 28, 1)
     layers: tuple[Layer, ...] = ()
     source: str = field(default="<string>", compare=False)
-    input_span: Span = field(default=NOWHERE, compare=False)
+    input_span: Span = field(default=NOWHERE, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self):

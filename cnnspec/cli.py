@@ -13,7 +13,7 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary")
+COMMANDS = ("check", "summary", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -213,7 +213,7 @@ class _Reader:
         position = start
         while True:
             char = self.text[position] if position < len(self.text) else "\n"
-            if char == "\n":
+            if char == "\n" or (char in _NOT_IN_CHOICE and "}" not in self.text[position:self._line_end(position)]):
                 self.fail(open_at, "'{' is not closed on its line; a choice is written {5,7}")
             if char == "{":
                 self.fail(position, "choices cannot be nested; write the alternatives in one {a,b,c}")
@@ -237,9 +237,12 @@ class _Reader:
                     return slot, position + 1
             position += 1
 
+    def _line_end(self, position: int) -> int:
+        end = self.text.find("\n", position)
+        return len(self.text) if end < 0 else end
+
     def optional(self, open_at: int) -> tuple[Slot, int]:
-        line_end = self.text.find("\n", open_at)
-        line_end = len(self.text) if line_end < 0 else line_end
+        line_end = self._line_end(open_at)
         close = self._closing_bracket(open_at + 1, line_end)
         if close is None:
             self.fail(open_at, "'[' is not closed on its line; an optional layer is written [dense 128]?")

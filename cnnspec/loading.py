@@ -16,11 +16,10 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
     Dense(units=10, activation='softmax')
     """
-    if default_name is None:
-        default_name = Path(source).stem if not source.startswith("<") else "model"
     statements, diagnostics = parse_statements(text, source)
     spec, problems = build_spec(statements, text, source, default_name)
-    diagnostics += misuse_diagnostics(problems, source, text)
+    if problems:
+        diagnostics += misuse_diagnostics(problems, source, text)
     if not diagnostics and not spec.layers:
         diagnostics.append(Diagnostic(
             "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10",

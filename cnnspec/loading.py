@@ -38,10 +38,13 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise SpecSyntaxError(
-            Diagnostic(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the spec as UTF-8", line, column, source)
-        ) from None
+        # Columns count characters, and everything before the bad byte is valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig" if line == 1 else "utf-8")) + 1
+        line_end = data.find(b"\n", error.start)
+        line_text = data[before.rfind(b"\n") + 1 : None if line_end < 0 else line_end].decode("utf-8", "replace")
+        raise SpecSyntaxError(Diagnostic(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the spec as UTF-8", line, column, source, line_text
+        )) from None
     if "\x00" in text:
         before = text[: text.index("\x00")]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1

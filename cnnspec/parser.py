@@ -16,36 +16,11 @@ from pathlib import Path
 
 from lark import Lark
 from lark.parsers.lalr_analysis import Shift
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic
-from .ir import suggestion
 
 STATEMENTS = ("name", "input", "conv", "pool", "avgpool", "dense", "flatten", "dropout", "batchnorm")
-LAYER_LIST = "conv, pool, avgpool, dense, flatten, dropout, batchnorm"
-
-# What each terminal means to a user, for "expected ..." messages; raw names never leak.
-_EXPECTED = {
-    "SIZE": "a size like 5x5x6",
-    "FRACTION": "a rate like 0.5",
-    "STRING": 'a quoted name like "Model 3"',
-    "STRIDE": "a stride like s2",
-    "SAME": "padding 'same' or 'valid'",
-    "VALID": "padding 'same' or 'valid'",
-    "WORD": "an activation like relu",
-    "_SEP": "'|' or a new line",
-    "$END": "the end of the file",
-}
-_WHAT_FOLLOWS = {
-    "name": 'a quoted name, like name "Model 3"',
-    "input": "the input size, like input 28x28x1",
-    "conv": "kernel height x width x output channels, like conv 5x5x6",
-    "pool": "the window, like pool 2",
-    "avgpool": "the window, like avgpool 2",
-    "dense": "the number of units, like dense 128",
-    "dropout": "a rate in [0, 1), like dropout 0.5",
-}
-
 
 class Token(str):
     """A token's text, with its terminal type and 1-based position (what the builder needs).
@@ -168,7 +143,8 @@ class _Grammar:
                 try:
                     shift, target = row[kind]
                 except KeyError:
-                    raise UnexpectedToken(token, {s for s in row if s.isupper() or s.startswith("$")}) from None
+                    expected = {s for s in row if s.isupper() or s.startswith("$")}
+                    raise UnexpectedToken(token, expected, state=states[-1]) from None
                 if shift:
                     states.append(target)
                     if kind[0] != "_":
@@ -195,8 +171,16 @@ def _parser() -> _Grammar:
     return _Grammar()
 
 
+def parse_statement(text: str) -> Statement:
+    """One statement alone (no separators); raises Lark's `UnexpectedInput` if malformed."""
+    (statement,) = _parser().parse(text, start="statement")
+    return statement
+
+
 def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diagnostic]]:
     """All statements that parse, and a diagnostic for each one that does not."""
+    from .syntax_messages import describe
+
     try:
         return _parser().parse(text, start="start"), []
     except UnexpectedInput:
@@ -205,12 +189,12 @@ def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diag
     lines = text.split("\n")
     for line, column, chunk in _statement_chunks(text):
         try:
-            (statement,) = _parser().parse(" " * (column - 1) + chunk, start="statement")
+            statement = parse_statement(chunk)
         except UnexpectedInput as error:
-            diagnostics.append(_describe(error, chunk, column, line, lines, source))
+            diagnostics.append(describe(error, chunk, column, line, lines, source))
             continue
         for token in (statement.keyword, *statement.args):
-            token.line = line
+            token.line, token.column = line, token.column + column - 1
         statements.append(statement)
     return statements, diagnostics
 
@@ -234,48 +218,3 @@ def _statement_chunks(text: str):
             lead = len(piece) - len(piece.lstrip())
             first = match.start() + lead if first is None else first
             last = match.start() + len(piece.rstrip())
-
-
-def _word_at(chunk: str, offset: int) -> str:
-    """The word at `offset`, with anything unprintable escaped so it can be quoted safely."""
-    match = re.match(r"[^\s|#]+", chunk[offset:])
-    word = match.group() if match else chunk[offset : offset + 1]
-    return word if word.isprintable() else ascii(word)[1:-1]
-
-
-def _describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, lines, source) -> Diagnostic:
-    """A sentence for a Lark error inside one statement; Lark's terminal names never leak."""
-    at_end = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
-    column = chunk_column + len(chunk) if at_end or not isinstance(error.column, int) or error.column < 1 else error.column
-    offset = column - chunk_column
-    keyword = chunk.split(maxsplit=1)[0] if chunk.split() else ""
-    word = _word_at(chunk, offset) if 0 <= offset < len(chunk) else ""
-    message = _sentence(error, keyword, word, offset)
-    return Diagnostic(message, line, column, source, lines[line - 1] if line <= len(lines) else "")
-
-
-def _sentence(error: UnexpectedInput, keyword: str, word: str, offset: int) -> str:
-    if offset == 0:
-        if word.startswith('"'):
-            return f"a statement cannot start with a string; did you mean name {word}?"
-        hint = suggestion(word, STATEMENTS)
-        if hint:
-            return f"unknown statement '{word}'{hint}"
-        return f"expected a layer ({LAYER_LIST}) or name/input, got '{word}'"
-    if isinstance(error, UnexpectedCharacters):
-        if word.startswith('"'):
-            return 'unterminated string: close it with "'
-        if word[:1].isdigit() or word[:1] == "-":
-            return f"'{word}' is not a number or size; sizes are whole numbers joined by 'x', like 5x5x6"
-        return f"unexpected character {word[:1]!r} in {keyword} statement"
-    if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        return f"{keyword} needs {_WHAT_FOLLOWS.get(keyword, 'more')}"
-    token = error.token
-    if token.type in ("CONV", "POOL", "AVGPOOL", "DENSE", "FLATTEN", "DROPOUT", "BATCHNORM", "NAME", "INPUT"):
-        return f"'{word}' starts a new statement; separate statements with '|' or a new line"
-    if offset and not error.expected - {"SIZE", "FRACTION", "STRING"}:
-        return f"{keyword} needs {_WHAT_FOLLOWS.get(keyword, 'an argument')}, got '{word}'"
-    expected = sorted({_EXPECTED[name] for name in error.expected if name in _EXPECTED})
-    if keyword in ("pool", "avgpool") and token.type == "WORD":
-        return f"{keyword} takes a stride (like s2) and padding (same or valid), not '{word}'{suggestion(word, ('same', 'valid'))}"
-    return f"unexpected '{word}' in {keyword} statement; expected " + (" or ".join(expected) or "nothing more")

@@ -119,9 +119,8 @@ def analyze_variants(grid: Grid, variants: Iterable[Variant]) -> list[tuple[Vari
     default_name = Path(grid.source).stem if not grid.source.startswith("<") else "model"
     outcomes = []
     for variant in variants:
-        name = f"{default_name} {variant.id}" if grid.slots else default_name
         try:
-            outcomes.append((variant, analyze(parse(variant.text, grid.source, default_name=name)), None))
+            outcomes.append((variant, analyze(parse(variant.text, grid.source, default_name=default_name)), None))
         except SpecError as error:
             outcomes.append((variant, None, grid.relocate(variant, error)))
     return outcomes

@@ -1,0 +1,34 @@
+"""Pixel coordinates as the report writes them: counted from 1, long lists shortened."""
+
+from __future__ import annotations
+
+
+def counted(value: float) -> str:
+    """A 0-indexed coordinate counted from 1; a half-integer (an even window's centre) stays one.
+
+    >>> counted(2.0), counted(0.5)
+    ('3', '1.5')
+    """
+    value = value + 1
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def counted_list(pixels) -> str:
+    """0-indexed coordinates counted from 1: every one when few, else a run, a progression,
+    or the first five and how many.
+
+    >>> counted_list([6]), counted_list(range(24, 28)), counted_list([2.0, 4.0, 6.0, 8.0, 10.0])
+    ('7', '25-28', '3, 5, ..., 11')
+    >>> counted_list([2, 3, 4, 7, 8, 9, 12, 13])
+    '3, 4, 5, 8, 9, ... (8 in all)'
+    """
+    pixels = list(pixels)
+    steps = {b - a for a, b in zip(pixels, pixels[1:])}
+    shown = [counted(p) for p in pixels]
+    if len(pixels) <= 3:
+        return ", ".join(shown)
+    if steps == {1} and all(float(p).is_integer() for p in pixels):
+        return f"{shown[0]}-{shown[-1]}"
+    if len(steps) == 1:
+        return f"{shown[0]}, {shown[1]}, ..., {shown[-1]}"
+    return ", ".join(shown[:5]) + f", ... ({len(pixels)} in all)"

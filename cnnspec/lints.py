@@ -10,10 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .analyzer import Analysis
+from .counting import counted_list
 from .errors import Diagnostic
-from .ir import Span
+from .ir import Conv, Pool, Span
+from .receptive_field import AxisWindows, axis_windows
+from .statements import layer_statement
 
 MNIST_CLASSES = 10
+DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,123 @@ def output_classes(analysis: Analysis, classes: int = MNIST_CLASSES) -> Iterable
         )
 
 
+def _windowed(analysis: Analysis):
+    """(row, rows' windows, columns' windows) for each conv and pooling layer."""
+    for row in analysis.rows:
+        layer = row.layer
+        if isinstance(layer, (Conv, Pool)) and len(row.input_shape) == 3:
+            window = layer.kernel if isinstance(layer, Conv) else layer.window
+            yield row, tuple(
+                axis_windows(n, k, s, layer.padding) for n, k, s in zip(row.input_shape[:2], window, layer.strides)
+            )
+
+
+def _per_axis(windows: tuple[AxisWindows, AxisWindows], pixels_of) -> str:
+    """'row and column 7', or 'rows 25-28' / 'columns 3', for the pixels each axis names."""
+    picked = [pixels_of(w) for w in windows]
+    words = [("row" if len(picked[0]) == 1 else "rows"), ("column" if len(picked[1]) == 1 else "columns")]
+    if picked[0] == picked[1]:
+        return f"{words[0]} and {words[1]} {counted_list(picked[0])}"
+    return " and ".join(f"{word} {counted_list(p)}" for word, p in zip(words, picked) if p)
+
+
+def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
+    """Floor rounding: 'valid' windows that stop before the last rows or columns."""
+    for row, windows in _windowed(analysis):
+        if any(w.trailing_dropped for w in windows):
+            what = _per_axis(windows, lambda w: w.trailing_dropped)
+            yield Finding(
+                row.layer.span,
+                f"{layer_statement(row.layer, {'stride', 'padding'})} maps {_map(row.input_shape)} to "
+                f"{_map(row.output_shape)} and never reads {what} of its input (counting from 1); "
+                "use 'same' padding to keep them, or a size the window and stride divide",
+            )
+
+
+def _gaps(w: AxisWindows) -> tuple[int, ...]:
+    """Pixels between windows that none reads (there are some only when stride > window)."""
+    return tuple(p for p in w.dropped if p not in w.trailing_dropped)
+
+
+def stride_gaps(analysis: Analysis) -> Iterable[Finding]:
+    """A stride larger than its window skips pixels between windows."""
+    for row, windows in _windowed(analysis):
+        gapped = [w for w in windows if _gaps(w)]
+        if gapped:
+            w = gapped[0]
+            yield Finding(
+                row.layer.span,
+                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, _gaps)} "
+                "(counting from 1) fall between windows and are never read; use a stride no larger than the window",
+            )
+
+
+def dominant_layer(analysis: Analysis) -> Iterable[Finding]:
+    """One layer holding nearly all the parameters: the rest of the network is a rounding error."""
+    total = analysis.total_params
+    heaviest = max(analysis.rows, key=lambda row: row.params)
+    if not total or heaviest.params / total < DOMINANT_SHARE or heaviest.params == total:
+        return
+    layer = heaviest.layer
+    if isinstance(layer, Conv):
+        why = (f"its {_map(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
+               "filters; fewer filters or smaller kernels shrink it")
+    else:
+        why = (f"its {heaviest.input_shape[-1]:,} inputs times {heaviest.output_shape[-1]:,} units; pooling or "
+               "striding more before it shrinks that input")
+    yield Finding(
+        layer.span,
+        f"{heaviest.name} holds {heaviest.params / total:.1%} of the parameters "
+        f"({heaviest.params:,} of {total:,}): {why}",
+    )
+
+
+def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
+    """'same' padding that is uneven around an odd window: the windows are not centred where
+    one expects (the report's 1.e). An even window has no centre and is padded unevenly by
+    construction, so it is left alone."""
+    for row, windows in _windowed(analysis):
+        uneven = [w for w in windows if w.window % 2 == 1 and w.padding[0] != w.padding[1]]
+        if row.layer.padding != "same" or not uneven:
+            continue
+        w = uneven[0]
+        mirrored = [c + w.padding[0] - w.padding[1] for c in w.centres]
+        yield Finding(
+            row.layer.span,
+            f"'same' padding with stride {w.stride} adds {w.padding[0]} zero row/column before and "
+            f"{w.padding[1]} after (TensorFlow puts the smaller half first), so the {w.window}-pixel windows "
+            f"are centred on pixels {counted_list(w.centres)} (counting from 1), not {counted_list(mirrored)}; "
+            "see cnnspec explain",
+        )
+
+
+def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
+    """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding."""
+    for index, row in enumerate(analysis.rows):
+        if isinstance(row.layer, (Conv, Pool)) and row.input_shape[:2] == (1, 1):
+            later = sum(1 for other in analysis.rows[index:] if isinstance(other.layer, (Conv, Pool)))
+            source = analysis.rows[index - 1] if index else None
+            after = f" after {source.name} (line {source.line})" if source else " at the input"
+            yield Finding(
+                row.layer.span,
+                f"the feature map is already 1x1{after}; this and {later - 1} more conv/pool "
+                f"layer{'s' if later != 2 else ''} before the dense layers see one pixel each: "
+                "stop shrinking earlier or drop them",
+            )
+            return
+
+
+def _map(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape))
+
+
 LINTS: dict[str, Callable[..., Iterable[Finding]]] = {
     "output-classes": output_classes,
+    "dropped-rows": dropped_rows,
+    "stride-gaps": stride_gaps,
+    "dominant-layer": dominant_layer,
+    "asymmetric-padding": asymmetric_padding,
+    "collapsed-map": collapsed_map,
 }
 
 

@@ -13,7 +13,7 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,12 +13,14 @@ def counted(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def counted_list(pixels) -> str:
-    """0-indexed coordinates counted from 1: every one when few, else a run, a progression,
-    or the first five and how many.
+def counted_list(pixels, runs: bool = True) -> str:
+    """0-indexed coordinates counted from 1: every one when few, else a run (when `runs`),
+    a progression, or the first five and how many.
 
     >>> counted_list([6]), counted_list(range(24, 28)), counted_list([2.0, 4.0, 6.0, 8.0, 10.0])
     ('7', '25-28', '3, 5, ..., 11')
+    >>> counted_list(range(2, 26), runs=False)
+    '3, 4, ..., 26'
     >>> counted_list([2, 3, 4, 7, 8, 9, 12, 13])
     '3, 4, 5, 8, 9, ... (8 in all)'
     """
@@ -27,7 +29,7 @@ def counted_list(pixels) -> str:
     shown = [counted(p) for p in pixels]
     if len(pixels) <= 3:
         return ", ".join(shown)
-    if steps == {1} and all(float(p).is_integer() for p in pixels):
+    if runs and steps == {1} and all(float(p).is_integer() for p in pixels):
         return f"{shown[0]}-{shown[-1]}"
     if len(steps) == 1:
         return f"{shown[0]}, {shown[1]}, ..., {shown[-1]}"

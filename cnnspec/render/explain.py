@@ -8,7 +8,7 @@ import json
 from ..analyzer import Analysis
 from ..counting import counted, counted_list
 from ..ir import Conv, Dense, Flatten, Pool
-from ..receptive_field import AxisWindows, Field, LayerField, Progression
+from ..receptive_field import AxisWindows, Field, LayerField
 from ..statements import layer_statement, size_text
 
 AXES = (("row", "rows", "above", "below"), ("column", "columns", "left", "right"))
@@ -76,7 +76,7 @@ def _dropped_sentence(windows: tuple[AxisWindows, AxisWindows]) -> str:
     return f"Never read: {' and '.join(parts)}."
 
 
-def _field_sentence(fields: tuple[Field, Field], input_size: tuple[int, int]) -> str:
+def _field_sentence(fields: tuple[Field, Field]) -> str:
     rows, cols = fields
     jump = f"{rows.jump}" if rows.jump == cols.jump else f"{rows.jump} (down) and {cols.jump} (across)"
     sentence = (
@@ -104,13 +104,13 @@ def _layer_text(index: int, found: LayerField, previous: LayerField | None, inpu
     lines = [head]
     if found.windows is not None and isinstance(layer, (Conv, Pool)):
         rows, cols = found.windows
-        centres = _both(counted_list(rows.centres), counted_list(cols.centres), "{axes} {text}", (rows.outputs, cols.outputs))
+        centres = _both(counted_list(rows.centres, runs=False), counted_list(cols.centres, runs=False), "{axes} {text}", (rows.outputs, cols.outputs))
         half = " (an even window has no centre pixel: its centre lies between two)" if rows.window % 2 == 0 or cols.window % 2 == 0 else ""
         lines += [
             _padding_sentence(layer, found.windows),
             f"Window centres: {centres} of its {rows.size}x{cols.size} input{half}.",
             _dropped_sentence(found.windows),
-            _field_sentence(found.fields, input_size),
+            _field_sentence(found.fields),
         ]
     elif isinstance(layer, Flatten):
         lines.append(

@@ -71,21 +71,16 @@ def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
             )
 
 
-def _gaps(w: AxisWindows) -> tuple[int, ...]:
-    """Pixels between windows that none reads (there are some only when stride > window)."""
-    return tuple(p for p in w.dropped if p not in w.trailing_dropped)
-
-
 def stride_gaps(analysis: Analysis) -> Iterable[Finding]:
     """A stride larger than its window skips pixels between windows."""
     for row, windows in _windowed(analysis):
-        gapped = [w for w in windows if _gaps(w)]
+        gapped = [w for w in windows if w.gaps]
         if gapped:
             w = gapped[0]
             yield Finding(
                 row.layer.span,
-                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, _gaps)} "
-                "(counting from 1) fall between windows and are never read; use a stride no larger than the window",
+                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, lambda axis: axis.gaps)} "
+                "(counting from 1) fall between or after the windows and are never read; use a stride no larger than the window",
             )
 
 

@@ -94,10 +94,19 @@ class AxisWindows:
     dropped: tuple[int, ...]
 
     @property
+    def next_window_start(self) -> int:
+        """Where the window after the last one would start, had floor rounding kept it."""
+        return self.outputs * self.stride - self.padding[0]
+
+    @property
     def trailing_dropped(self) -> tuple[int, ...]:
-        """Pixels after the last window: the ones floor rounding leaves out."""
-        end = (self.outputs - 1) * self.stride - self.padding[0] + self.window
-        return tuple(p for p in self.dropped if p >= end)
+        """Unread pixels only a window that does not fit would reach: floor rounding's loss."""
+        return tuple(p for p in self.dropped if p >= self.next_window_start)
+
+    @property
+    def gaps(self) -> tuple[int, ...]:
+        """Unread pixels that a stride larger than the window skips."""
+        return tuple(p for p in self.dropped if p < self.next_window_start)
 
 
 def axis_windows(size: int, window: int, stride: int, padding: str) -> AxisWindows:

@@ -61,7 +61,7 @@ def test_2b_pooling_7x7_to_3x3_drops_the_last_row_and_column():
     last_pool = layer("exercise2b", 5)
     assert last_pool["dropped"] == {"rows": [2], "cols": [2]}
     text = render_text(report("exercise2b"), explain(report("exercise2b")), only=4)
-    assert "Never read: row and column 7 (floor rounding: the last window ends at 6)." in text
+    assert "Never read: row and column 7 (floor rounding: a window from 7 to 8 would not fit)." in text
 
 
 def test_receptive_fields_of_model3_follow_the_textbook_recurrence():

@@ -120,6 +120,11 @@ def test_centres_and_dropped_pixels_equal_the_windows_enumerated(spec):
             read = {p for r in covered for p in r if 0 <= p < size}
             assert windows.dropped == tuple(sorted(set(range(size)) - read))
             assert windows.padding[0] == pad_before
+            # floor rounding loses only what one more window would read; other unread
+            # pixels are gaps, which only a stride larger than the window leaves
+            following = range(out * stride - pad_before, out * stride - pad_before + window)
+            assert set(windows.trailing_dropped) <= set(following)
+            assert windows.gaps == () or stride > window
 
 
 @given(st.integers(1, 60), st.integers(1, 9), st.integers(1, 5), st.sampled_from(["same", "valid"]))

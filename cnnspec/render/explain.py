@@ -60,10 +60,13 @@ def _dropped_sentence(windows: tuple[AxisWindows, AxisWindows]) -> str:
     texts, reasons = [], []
     for w in windows:
         reason = []
-        if w.trailing_dropped:
-            reason.append(f"floor rounding: the last window ends at {(w.outputs - 1) * w.stride - w.padding[0] + w.window}")
-        if len(w.trailing_dropped) < len(w.dropped):
+        if w.gaps:
             reason.append(f"the stride {w.stride} is larger than the {w.window}-pixel window")
+        if w.trailing_dropped:
+            reason.append(
+                f"floor rounding: a window from {counted(w.next_window_start)} to "
+                f"{counted(w.next_window_start + w.window - 1)} would not fit"
+            )
         texts.append(counted_list(w.dropped) if w.dropped else "")
         reasons.append("; ".join(reason))
     if texts[0] == texts[1] and reasons[0] == reasons[1]:

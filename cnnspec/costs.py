@@ -123,7 +123,7 @@ class TrainingMemory:
             OPTIMIZER_STATE_NOTES[self.optimizer],
             f"every layer's output for all {self.batch} samples stays until the backward pass "
             "reaches it (flatten shares its input's memory)",
-            "the backward pass holds two more copies of the largest layer output "
+            "the backward pass holds two more copies of the largest layer output that needs a gradient "
             "(the gradient arriving at it and the one it passes on)",
             "not counted: the framework's own workspace and runtime, and the data set",
         )
@@ -145,7 +145,9 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
     input_values = 1
     for size in analysis.spec.input_shape:
         input_values *= size
-    largest = max((row.activations for row in analysis.rows), default=0)
+    # Gradients flow back only as far as the first layer with parameters.
+    first_trainable = next((i for i, row in enumerate(analysis.rows) if row.trainable_params), len(analysis.rows))
+    largest = max((row.activations for row in analysis.rows[first_trainable:]), default=0)
     return TrainingMemory(
         batch=batch,
         optimizer=optimizer,

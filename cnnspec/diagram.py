@@ -115,7 +115,9 @@ def _cuboid(x: float, bottom: float, block: _Block) -> list[Polygon]:
 
 
 def _shade(colour: str, factor: float) -> str:
-    """>>> _shade("#808080", 0.5)
+    """`colour` darker (factor < 1) or lighter.
+
+    >>> _shade("#808080", 0.5)
     '#404040'
     """
     channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]

@@ -62,7 +62,9 @@ def _value(value) -> str:
 
 
 def _change(what: str, before: int, after: int, relative: bool = False) -> str:
-    """>>> _change("params", 152102, 112166, relative=True)
+    """A count before and after, and by how much it moved.
+
+    >>> _change("params", 152102, 112166, relative=True)
     'params 152,102 -> 112,166 (-26.3%)'
     """
     text = f"{what} {before:,} -> {after:,}"

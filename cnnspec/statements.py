@@ -14,7 +14,9 @@ ALL_OPTIONS = frozenset({"stride", "padding", "activation"})
 
 
 def size_text(values: tuple[int, ...]) -> str:
-    """>>> size_text((28, 28, 1))
+    """Sizes joined by 'x', as the language writes them.
+
+    >>> size_text((28, 28, 1))
     '28x28x1'
     """
     return "x".join(map(str, values))
@@ -72,7 +74,9 @@ def layer_statement(layer: Layer, options=ALL_OPTIONS) -> str:
 
 
 def header_statements(spec: Spec) -> tuple[str, str]:
-    """>>> header_statements(Spec("Model 3"))
+    """The name and input statements of a spec.
+
+    >>> header_statements(Spec("Model 3"))
     ('name "Model 3"', 'input 28x28x1')
     """
     return f'name "{spec.name}"', f"input {size_text(spec.input_shape)}"

@@ -110,3 +110,9 @@ def test_vector_inputs_are_sized_too():
     memory = training_memory(analyze(parse("input 784 | dense 10")), batch=10)
     assert memory.input_bytes == 10 * 784 * 4 and memory.activation_bytes == 10 * 10 * 4
     assert math.isclose(memory.backward_bytes, 10 * 2 * 10 * 4)
+
+
+def test_gradients_flow_back_only_to_the_first_layer_with_parameters():
+    # pool and flatten before the only dense layer: no gradient is computed for their outputs
+    memory = training_memory(analyze(parse("pool 2 | dense 10")), batch=10)
+    assert memory.backward_bytes == 10 * 2 * 10 * 4

@@ -6,11 +6,12 @@ Each lint has an id (shown as `[id]` after the message) and is silenced with
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .analyzer import Analysis
-from .counting import counted_list
+from .counting import counted_list, counted_sample
 from .errors import Diagnostic
 from .ir import Conv, Pool, Span
 from .receptive_field import AxisWindows, axis_windows
@@ -49,20 +50,29 @@ def _windowed(analysis: Analysis):
             )
 
 
-def _per_axis(windows: tuple[AxisWindows, AxisWindows], pixels_of) -> str:
-    """'row and column 7', or 'rows 25-28' / 'columns 3', for the pixels each axis names."""
-    picked = [pixels_of(w) for w in windows]
-    words = [("row" if len(picked[0]) == 1 else "rows"), ("column" if len(picked[1]) == 1 else "columns")]
-    if picked[0] == picked[1]:
-        return f"{words[0]} and {words[1]} {counted_list(picked[0])}"
-    return " and ".join(f"{word} {counted_list(p)}" for word, p in zip(words, picked) if p)
+def _per_axis(windows: tuple[AxisWindows, AxisWindows], describe) -> str:
+    """'row and column 7', or 'rows 25-28 and column 3': `describe(axis)` gives each axis's
+    (pixels as text, how many)."""
+    (rows, row_count), (cols, col_count) = (describe(w) for w in windows)
+    words = ("row" if row_count == 1 else "rows"), ("column" if col_count == 1 else "columns")
+    if (rows, row_count) == (cols, col_count):
+        return f"{words[0]} and {words[1]} {rows}"
+    return " and ".join(f"{word} {text}" for word, text, count in zip(words, (rows, cols), (row_count, col_count)) if count)
+
+
+def _trailing(axis: AxisWindows) -> tuple[str, int]:
+    return counted_list(axis.trailing_dropped), len(axis.trailing_dropped)
+
+
+def _gaps(axis: AxisWindows) -> tuple[str, int]:
+    return counted_sample(axis.iter_gaps(), axis.gap_count), axis.gap_count
 
 
 def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
     """Floor rounding: 'valid' windows that stop before the last rows or columns."""
     for row, windows in _windowed(analysis):
         if any(w.trailing_dropped for w in windows):
-            what = _per_axis(windows, lambda w: w.trailing_dropped)
+            what = _per_axis(windows, _trailing)
             yield Finding(
                 row.layer.span,
                 f"{layer_statement(row.layer, {'stride', 'padding'})} maps {_map(row.input_shape)} to "
@@ -74,12 +84,12 @@ def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
 def stride_gaps(analysis: Analysis) -> Iterable[Finding]:
     """A stride larger than its window skips pixels between windows."""
     for row, windows in _windowed(analysis):
-        gapped = [w for w in windows if w.gaps]
+        gapped = [w for w in windows if w.gap_count]
         if gapped:
             w = gapped[0]
             yield Finding(
                 row.layer.span,
-                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, lambda axis: axis.gaps)} "
+                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, _gaps)} "
                 "(counting from 1) fall between or after the windows and are never read; use a stride no larger than the window",
             )
 
@@ -113,7 +123,7 @@ def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
         if row.layer.padding != "same" or not uneven:
             continue
         w = uneven[0]
-        mirrored = [c + w.padding[0] - w.padding[1] for c in w.centres]
+        mirrored = dataclasses.replace(w.centres, first=w.centres.first + w.padding[0] - w.padding[1])
         yield Finding(
             row.layer.span,
             f"'same' padding with stride {w.stride} adds {w.padding[0]} zero row/column before and "

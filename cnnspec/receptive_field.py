@@ -7,6 +7,7 @@ window has no centre pixel, so its centres (and receptive-field starts) are half
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
@@ -83,30 +84,61 @@ class Progression:
 
 @dataclass(frozen=True)
 class AxisWindows:
-    """How a window of `window` pixels with `stride` tiles an axis of `size` pixels."""
+    """How a window of `window` pixels with `stride` tiles an axis of `size` pixels.
+
+    Everything is arithmetic on these five numbers, so a huge axis costs nothing until a
+    list of pixels is asked for.
+    """
 
     size: int
     window: int
     stride: int
     padding: tuple[int, int]
     outputs: int
-    centres: Progression
-    dropped: tuple[int, ...]
+
+    def start_of(self, index: int) -> int:
+        """The first input pixel window `index` covers (negative: in the padding)."""
+        return index * self.stride - self.padding[0]
+
+    @property
+    def centres(self) -> Progression:
+        return Progression(self.start_of(0) + (self.window - 1) / 2, self.stride, self.outputs)
 
     @property
     def next_window_start(self) -> int:
         """Where the window after the last one would start, had floor rounding kept it."""
-        return self.outputs * self.stride - self.padding[0]
+        return self.start_of(self.outputs)
 
     @property
-    def trailing_dropped(self) -> tuple[int, ...]:
+    def last_window_end(self) -> int:
+        """One past the last pixel the last window covers."""
+        return self.start_of(self.outputs - 1) + self.window
+
+    @property
+    def trailing_dropped(self) -> range:
         """Unread pixels only a window that does not fit would reach: floor rounding's loss."""
-        return tuple(p for p in self.dropped if p >= self.next_window_start)
+        return range(max(self.next_window_start, self.last_window_end), self.size)
 
     @property
-    def gaps(self) -> tuple[int, ...]:
-        """Unread pixels that a stride larger than the window skips."""
-        return tuple(p for p in self.dropped if p < self.next_window_start)
+    def gap_count(self) -> int:
+        """How many pixels fall between (or after) windows when the stride exceeds the window."""
+        if self.stride <= self.window:
+            return 0
+        last = max(0, min(self.size, self.next_window_start) - self.last_window_end)
+        return (self.outputs - 1) * (self.stride - self.window) + last
+
+    def iter_gaps(self) -> Iterator[int]:
+        """The pixels `gap_count` counts, in order; windows start inside the map, so only
+        the last gap can reach past its end."""
+        if self.stride <= self.window:
+            return
+        for index in range(self.outputs):
+            yield from range(self.start_of(index) + self.window, min(self.start_of(index + 1), self.size))
+
+    @property
+    def dropped(self) -> tuple[int, ...]:
+        """Every pixel no window reads: the gaps, then what floor rounding left out."""
+        return (*self.iter_gaps(), *self.trailing_dropped)
 
 
 def axis_windows(size: int, window: int, stride: int, padding: str) -> AxisWindows:
@@ -119,18 +151,12 @@ def axis_windows(size: int, window: int, stride: int, padding: str) -> AxisWindo
     ((0, 0), 2.0, 25.0, ())
     >>> axis_windows(7, 2, 2, "valid").dropped   # 2.b: 7x7 -> 3x3 ignores the last row
     (6,)
+    >>> axis_windows(10, 1, 3, "valid").dropped   # stride 3 over 1-pixel windows
+    (1, 2, 4, 5, 7, 8)
     """
     pad_before, pad_after = same_padding(size, window, stride) if padding == "same" else (0, 0)
     outputs = conv_output_size(size, window, stride, padding)
-    centres = Progression((window - 1) / 2 - pad_before, stride, outputs)
-    dropped: list[int] = []
-    read_until = 0  # every pixel before this one is read by some window
-    for i in range(outputs):
-        first = i * stride - pad_before
-        dropped.extend(range(read_until, min(first, size)))
-        read_until = max(read_until, first + window)
-    dropped.extend(range(read_until, size))
-    return AxisWindows(size, window, stride, (pad_before, pad_after), outputs, centres, tuple(dropped))
+    return AxisWindows(size, window, stride, (pad_before, pad_after), outputs)
 
 
 @dataclass(frozen=True)

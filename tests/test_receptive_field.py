@@ -124,7 +124,9 @@ def test_centres_and_dropped_pixels_equal_the_windows_enumerated(spec):
             # pixels are gaps, which only a stride larger than the window leaves
             following = range(out * stride - pad_before, out * stride - pad_before + window)
             assert set(windows.trailing_dropped) <= set(following)
-            assert windows.gaps == () or stride > window
+            assert windows.gap_count == 0 or stride > window
+            assert list(windows.iter_gaps()) == [p for p in windows.dropped if p not in windows.trailing_dropped]
+            assert windows.gap_count == len(list(windows.iter_gaps()))
 
 
 @given(st.integers(1, 60), st.integers(1, 9), st.integers(1, 5), st.sampled_from(["same", "valid"]))
@@ -138,4 +140,4 @@ def test_padding_splits_the_tensorflow_total_smaller_half_first(size, window, st
     else:
         total = max((math.ceil(size / stride) - 1) * stride + window - size, 0)
         assert (before, after) == (total // 2, total - total // 2)
-    assert len(windows.centres) == windows.outputs
+    assert windows.centres.count == windows.outputs

@@ -60,7 +60,7 @@ def _dropped_sentence(windows: tuple[AxisWindows, AxisWindows]) -> str:
     texts, reasons = [], []
     for w in windows:
         reason = []
-        if w.gaps:
+        if w.gap_count:
             reason.append(f"the stride {w.stride} is larger than the {w.window}-pixel window")
         if w.trailing_dropped:
             reason.append(

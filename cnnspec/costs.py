@@ -6,6 +6,7 @@ Every value is float32, as Keras builds the report's models.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
@@ -142,9 +143,6 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
     if batch <= 0:
         raise ValueError(f"batch must be positive, got {batch}")
     trainable_bytes = analysis.trainable_params * FLOAT32_BYTES
-    input_values = 1
-    for size in analysis.spec.input_shape:
-        input_values *= size
     # Gradients flow back only as far as the first layer with parameters.
     first_trainable = next((i for i, row in enumerate(analysis.rows) if row.trainable_params), len(analysis.rows))
     largest = max((row.activations for row in analysis.rows[first_trainable:]), default=0)
@@ -154,7 +152,7 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
         parameter_bytes=analysis.total_params * FLOAT32_BYTES,
         gradient_bytes=trainable_bytes,
         optimizer_bytes=OPTIMIZER_STATE_COPIES[optimizer] * trainable_bytes,
-        input_bytes=batch * input_values * FLOAT32_BYTES,
+        input_bytes=batch * math.prod(analysis.spec.input_shape) * FLOAT32_BYTES,
         activation_bytes=batch * sum(kept_activations(row) for row in analysis.rows) * FLOAT32_BYTES,
         backward_bytes=batch * 2 * largest * FLOAT32_BYTES,
     )

@@ -13,7 +13,7 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary", "sweep")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,3 +46,16 @@ def test_the_installed_wheel_checks_a_spec_outside_the_repo(wheel, tmp_path):
         [python, "-c", "import cnnspec, sys; print(cnnspec.__file__)"], capture_output=True, text=True, cwd=tmp_path, env=env
     ).stdout
     assert str(env_dir) in where
+
+
+def test_every_subpackage_is_listed_in_pyproject():
+    """pyproject lists packages by hand: a new folder under cnnspec/ must be listed too."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "cnnspec").rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found <= listed

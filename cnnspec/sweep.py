@@ -26,7 +26,9 @@ FLOAT32_BYTES = 4
 def activation_bytes(analysis: Analysis) -> int:
     """Bytes of every layer's float32 output for one sample: what a forward pass keeps.
 
-    A local helper until the memory estimate lands as its own module; then use that one.
+    The same number as `cnnspec.costs.totals(analysis).activation_bytes` (a test checks
+    it), summed straight from the rows: a sweep computes it for every variant, and the
+    per-layer cost records would make it eight times slower.
 
     >>> activation_bytes(analyze(parse("conv 3x3x2 | dense 10")))  # (28*28*2 + 1568 + 10) * 4
     12584

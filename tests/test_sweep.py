@@ -89,6 +89,14 @@ def test_memory_is_four_bytes_per_output_value():
     assert activation_bytes(analysis) == 4 * (12544 + 3136 + 6272 + 1568 + 1568 + 128 + 10)
 
 
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.cnn")), ids=lambda p: p.stem)
+def test_memory_agrees_with_the_cost_module(path):
+    from cnnspec.costs import totals
+
+    analysis = analyze(parse(path.read_text()))
+    assert activation_bytes(analysis) == totals(analysis).activation_bytes
+
+
 def test_sweep_json_follows_the_schema_with_one_entry_per_variant(capsys):
     assert main(["sweep", str(FAMILY), "--max-params", "300,000", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -169,3 +177,13 @@ def test_sweep_never_imports_tensorflow():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+
+
+def test_readme_shows_the_real_sweep_of_the_family(capsys, monkeypatch):
+    """The README's table is this command's output, not a copy edited by hand."""
+    readme = (ROOT / "README.md").read_text()
+    command = "$ cnnspec sweep specs/grids/family.cnn\n"
+    shown = readme[readme.index(command) + len(command):].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    assert main(["sweep", "specs/grids/family.cnn"]) == 0
+    assert capsys.readouterr().out == shown

@@ -14,8 +14,10 @@ end of every epoch before it logs the next line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,7 +85,8 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
     reporter = EpochReporter(RunPaths(run_dir).metrics, _report_function(tune))
 
     def log(message: str) -> None:
-        print(f"{job.id}: {message}", flush=True)
+        # stderr: Ray forwards it to the driver's stderr, which holds the progress of a sweep.
+        print(f"{job.id}: {message}", file=sys.stderr, flush=True)
         reporter()
 
     job_config = dataclasses.replace(config, out=str(run_dir), resume=has_run(run_dir))
@@ -117,7 +120,9 @@ def train_on_ray(jobs: Sequence[TrainJob], config, out: str | Path, *, address: 
             param_space={"variant": tune.grid_search([job.id for job in jobs])},
             run_config=_run_config_class(tune)(name="ray-tune", storage_path=str(out), verbose=0),
         )
-        results = tuner.fit()
+        # Tune prints its own progress to stdout; the sweep keeps stdout for its tables.
+        with contextlib.redirect_stdout(sys.stderr):
+            results = tuner.fit()
         failures = [result.error for result in results if result.error is not None]
     finally:
         if started_here:

@@ -23,7 +23,7 @@ def plot_run(history: Sequence[EpochMetrics], path: str | Path, title: str) -> N
     if validated:
         axes.plot([row.epoch for row in validated], [row.val_loss for row in validated],
                   marker=".", linestyle="--", label="validation loss")
-    _finish(figure, axes, path)
+    _finish(figure, axes, path, max(epochs, default=1))
 
 
 def plot_comparison(histories: Mapping[str, Sequence[EpochMetrics]], path: str | Path,
@@ -34,12 +34,12 @@ def plot_comparison(histories: Mapping[str, Sequence[EpochMetrics]], path: str |
     colours = _colours(len(histories))
     for (model, history), colour in zip(histories.items(), colours):
         axes.plot([row.epoch for row in history], [row.loss for row in history],
-                  color=colour, label=f"{model}: loss")
+                  color=colour, marker=".", label=f"{model}: loss")
         validated = [row for row in history if row.val_loss is not None]
         if validated:
             axes.plot([row.epoch for row in validated], [row.val_loss for row in validated],
-                      color=colour, linestyle="--", label=f"{model}: validation loss")
-    _finish(figure, axes, path)
+                      color=colour, marker=".", linestyle="--", label=f"{model}: validation loss")
+    _finish(figure, axes, path, max((row.epoch for h in histories.values() for row in h), default=1))
 
 
 def _figure(title: str):
@@ -61,10 +61,14 @@ def _colours(count: int) -> list:
     return [palette(index % 10) for index in range(count)]
 
 
-def _finish(figure, axes, path: str | Path) -> None:
+def _finish(figure, axes, path: str | Path, last_epoch: int) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    # Epochs are whole numbers: every one labelled while they fit, else whole-number ticks.
+    if last_epoch <= 12:
+        axes.set_xticks(range(1, last_epoch + 1))
+    else:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper right")
     with atomic.replacing(path) as temp:
         figure.savefig(temp, format="png")

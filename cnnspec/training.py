@@ -106,11 +106,10 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     if isinstance(state, RunResult):
         _say(log, f"{paths.root}: already finished; nothing to train")
         return state
-    paths.root.mkdir(parents=True, exist_ok=True)
-
     from .data import load_mnist, verify
 
     mnist = load_mnist(config.data, log=log)
+    paths.root.mkdir(parents=True, exist_ok=True)
     split = split_training_images(config.split, len(mnist.x_train), config.seed, config.limit)
     tf, keras = _import_tensorflow()
     keras.utils.set_random_seed(config.seed)
@@ -129,11 +128,31 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     x_train, y_train = mnist.x_train[split.train], mnist.y_train[split.train]
     validation = (inputs.batches(mnist.x_train[split.validation], mnist.y_train[split.validation])
                   if len(split.validation) else None)
+    validating = (f"validating on {len(split.validation):,}" if len(split.validation)
+                  else "no validation (full split)")
     _say(log, f"{spec.name}: {analysis.total_params:,} params; training on {len(x_train):,} "
-              f"images, validating on {len(split.validation):,}; {config.epochs} epochs, "
+              f"images, {validating}; {config.epochs} epoch{'s' * (config.epochs != 1)}, "
               f"batch {config.batch_size}, SGD lr {config.lr}, seed {config.seed}")
 
-    board = _TensorBoard(tf, paths.logs, log)
+    _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
+                spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
+                f"--out {paths.root} --resume")
+    test = model.evaluate(inputs.batches(mnist.x_test, mnist.y_test), verbose=0, return_dict=True)
+    results = _results(spec, analysis, spec_sha256, config, split, history, test,
+                       test_size=len(mnist.y_test), data_source=mnist.source,
+                       data_verified=not verify(mnist), devices=_devices(tf, strategy, model),
+                       versions=_versions(tf, keras))
+    _write_outputs(model, paths, history, results, title=f"{spec.name}: loss over epochs")
+    _say(log, f"{spec.name}: test accuracy {test['accuracy']:.2%}, test loss "
+              f"{test['loss']:.5f}; run in {paths.root}")
+    return RunResult(paths.root, results, tuple(history))
+
+
+def _run_epochs(model, inputs: "_Inputs", x_train, y_train, validation,
+                history: list[EpochMetrics], paths: RunPaths, config: TrainConfig,
+                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str) -> None:
+    """Train the epochs not yet in `history`, checkpointing each as it finishes."""
+    board = _TensorBoard(inputs.tf, paths.logs, log)
     try:
         for epoch in range(len(history), config.epochs):
             order = epoch_order(len(x_train), config.seed, epoch)
@@ -146,29 +165,25 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
             if not progress_bar:
                 _say(log, _epoch_line(row, config.epochs))
     except KeyboardInterrupt:
-        _say(log, f"interrupted after {len(history)} finished epoch(s); {paths.root} is "
-                  f"resumable: cnnspec train {spec.source} --out {paths.root} --resume")
+        # A progress bar leaves the cursor at the end of its line.
+        _say(log, f"{chr(10) if progress_bar else ''}interrupted after {len(history)} finished "
+                  f"epoch(s); the run is resumable: {resume_hint}")
         raise
     finally:
         board.close()
 
-    test = model.evaluate(inputs.batches(mnist.x_test, mnist.y_test), verbose=0, return_dict=True)
-    with atomic.replacing(paths.model) as temp:
-        model.save(temp)
-    from .plotting import plot_run
 
-    plot_run(history, paths.plot, title=f"{spec.name}: loss over epochs")
-    results = _results(spec, analysis, spec_sha256, config, split, history, test,
-                       test_size=len(mnist.y_test), data_source=mnist.source,
-                       data_verified=not verify(mnist), devices=_devices(tf, strategy, model),
-                       versions=_versions(tf, keras))
+def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
+                   results: dict[str, Any], title: str) -> None:
+    """model.keras and loss.png, then results.json, which marks the run finished."""
+    from .plotting import plot_run
     from .runs import write_results
 
+    with atomic.replacing(paths.model) as temp:
+        model.save(temp)
+    plot_run(history, paths.plot, title=title)
     write_results(paths, results)
-    shutil.rmtree(paths.checkpoint, ignore_errors=True)  # model.keras has all it held
-    _say(log, f"{spec.name}: test accuracy {test['accuracy']:.2%}, test loss "
-              f"{test['loss']:.5f}; run in {paths.root}")
-    return RunResult(paths.root, results, tuple(history))
+    shutil.rmtree(paths.checkpoint, ignore_errors=True)  # model.keras holds all it held
 
 
 # --- checks before anything heavy is imported --------------------------------------------
@@ -343,8 +358,10 @@ def _train_one_epoch(model, batches, validation, epoch: int, config: TrainConfig
 def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig) -> None:
     if math.isfinite(row.loss):
         return
-    kept = (f"epochs 1-{row.epoch - 1} are kept in {paths.metrics} and {paths.checkpoint}"
-            if row.epoch > 1 else "no epoch had finished")
+    done = row.epoch - 1
+    finished = "epoch 1 is" if done == 1 else f"epochs 1-{done} are"
+    kept = (f"{finished} kept in {paths.metrics} and {paths.checkpoint}" if done
+            else "no epoch had finished")
     raise _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
                  f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
                  f"the network: try a --lr below {config.lr}", paths.root)

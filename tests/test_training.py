@@ -358,6 +358,16 @@ def test_mirrored_strategy_trains_on_what_devices_there_are(tmp_path):
     assert math.isfinite(result.results["test_loss"])
 
 
+@needs_mnist
+def test_a_vector_input_spec_trains_on_flattened_images(tmp_path):
+    from cnnspec import analyze
+
+    spec = parse("input 784\ndense 32 sigmoid\ndense 10\n", "mlp.cnn")
+    result = train(spec, small(tmp_path / "run", epochs=1, limit=500, split="full"))
+    assert result.results["params"]["total"] == analyze(spec).total_params
+    assert math.isfinite(result.results["test_loss"])
+
+
 def test_importing_the_trainer_imports_no_tensorflow_or_matplotlib():
     code = ("import sys, cnnspec.training, cnnspec.comparison, cnnspec.plotting, "
             "cnnspec.commands.train, cnnspec.commands.compare, cnnspec.commands.data; "

@@ -1,24 +1,50 @@
-"""Files that readers see whole or not at all: write beside the target, then `os.replace`.
+"""Write a file whole or not at all: a temporary file beside it, then `os.replace`.
 
-A training run is interrupted at any moment (Ctrl-C, a full disk, a killed job); every file
-it leaves must be either the previous complete version or the new complete one.
+A reader never sees half a file, and an error (a full disk, a crash, Ctrl-C) leaves the
+old file as it was, never truncated.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
+    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`.
+
+    An existing file keeps its permission bits.
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    write_atomic(path, lambda file: file.write(text.encode("utf-8")))
 
 
 @contextlib.contextmanager
-def replacing(path: str | os.PathLike) -> Iterator[Path]:
+def replacing(path: str | Path) -> Iterator[Path]:
     """A temporary path beside `path`, with the same suffix; it replaces `path` on success.
 
-    The suffix is kept because some writers choose the format by it (Keras wants `.keras`,
-    Matplotlib `.png`). On any exception the temporary file is removed and `path` is untouched.
+    For writers that want a file name rather than a file (Keras's `model.save` chooses the
+    format by the suffix `.keras`). On any exception the temporary file is removed and
+    `path` is untouched; the folder is created if missing.
 
     >>> import tempfile; target = Path(tempfile.mkdtemp()) / "a.txt"
     >>> with replacing(target) as temp:
@@ -28,36 +54,29 @@ def replacing(path: str | os.PathLike) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Same directory as the target, so os.replace is a rename within one filesystem.
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
     os.close(handle)
-    temp = Path(temp_name)
+    temporary = Path(temporary)
     try:
-        # mkstemp makes the file private (0600); the result should be as open as any new file.
-        os.chmod(temp, 0o666 & ~_umask())
-        yield temp
-        _fsync(temp)
-        os.replace(temp, path)
+        yield temporary
+        with open(temporary, "rb") as file:  # a power cut after the rename must not leave it empty
+            os.fsync(file.fileno())
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def write_text(path: str | os.PathLike, text: str) -> None:
-    """Write UTF-8 text so that a reader never sees half of it."""
-    with replacing(path) as temp:
-        temp.write_text(text, encoding="utf-8")
+def _mode_for(path: Path) -> int:
+    """The permission bits the new file should get: the old file's, or a new file's."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
 
 
 def _umask() -> int:
-    # The umask can only be read by setting it; set it straight back.
-    mask = os.umask(0o22)
+    mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _fsync(path: Path) -> None:
-    # Without it a power cut after the rename can leave an empty file under the new name.
-    with open(path, "rb") as file:
-        os.fsync(file.fileno())

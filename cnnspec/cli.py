@@ -13,7 +13,7 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary", "data", "train", "compare")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "data", "train", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:

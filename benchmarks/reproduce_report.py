@@ -80,7 +80,7 @@ def main() -> None:
               dataclasses.replace(config, split="full", out=str(run_dir), resume=resume), log=print)
     ours = {r.spec: load_run(out / Path(r.spec).stem) for r in REPORTED}
     table = render(ours, config, started)
-    atomic.write_text(out / "reproduction.md", table)
+    atomic.write_text_atomic(out / "reproduction.md", table)
     print()
     print(table, end="")
     print(f"\nwritten: {out / 'reproduction.md'}, {out / 'table.md'}, {out / 'loss.png'}")

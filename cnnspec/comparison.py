@@ -118,6 +118,7 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
 
     out = Path(out)
     finished = [load_run(run) for run in runs]
+    out.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     for spec in specs:
         run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
@@ -125,8 +126,8 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
         finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
                               log=log, progress_bar=progress_bar))
     rows = comparison_rows(finished)
-    atomic.write_text(out / "table.md", render_markdown(rows))
-    atomic.write_text(out / "table.csv", render_csv(rows))
+    atomic.write_text_atomic(out / "table.md", render_markdown(rows))
+    atomic.write_text_atomic(out / "table.csv", render_csv(rows))
     labels: set[str] = set()
     plot_comparison({_unique(run.name, labels, " "): run.history for run in finished},
                     out / "loss.png", title="Loss over epochs")

@@ -149,7 +149,7 @@ def _values(row: EpochMetrics) -> tuple:
 
 
 def write_results(paths: RunPaths, results: dict[str, Any]) -> None:
-    atomic.write_text(paths.results, _json(results))
+    atomic.write_text_atomic(paths.results, _json(results))
 
 
 def is_finished(run_dir: str | Path) -> bool:
@@ -180,7 +180,8 @@ def write_state(paths: RunPaths, state: CheckpointState) -> None:
         "spec_sha256": state.spec_sha256,
         "history": [asdict(row) for row in state.history],
     }
-    atomic.write_text(paths.state, _json(record))
+    paths.checkpoint.mkdir(parents=True, exist_ok=True)
+    atomic.write_text_atomic(paths.state, _json(record))
 
 
 def read_state(paths: RunPaths) -> CheckpointState | None:

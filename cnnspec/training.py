@@ -378,7 +378,7 @@ def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
         model.save(temp)
     write_state(paths, CheckpointState(epoch, model_file.name, config.hyperparameters(),
                                        spec_sha256, tuple(history)))
-    atomic.write_text(paths.metrics, metrics_csv(history))
+    atomic.write_text_atomic(paths.metrics, metrics_csv(history))
     for older in paths.checkpoint.glob("epoch-*.keras"):
         if older != model_file:
             older.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ HISTORY = (
 def finished_run(tmp_path, name, val_loss, params=1000, seconds=61.0, accuracy=0.9):
     paths = RunPaths(tmp_path / name)
     paths.root.mkdir()
-    atomic.write_text(paths.metrics, metrics_csv(HISTORY))
+    atomic.write_text_atomic(paths.metrics, metrics_csv(HISTORY))
     write_results(paths, {"spec": {"name": name}, "params": {"total": params}, "macs": 5,
                           "val_loss": val_loss, "train_seconds": seconds,
                           "test_accuracy": accuracy})
@@ -36,7 +36,7 @@ def finished_run(tmp_path, name, val_loss, params=1000, seconds=61.0, accuracy=0
 
 def test_metrics_round_trip_exactly(tmp_path):
     path = tmp_path / "metrics.csv"
-    atomic.write_text(path, metrics_csv(HISTORY))
+    atomic.write_text_atomic(path, metrics_csv(HISTORY))
     assert read_metrics(path) == HISTORY  # repr() of a float reads back as the same float
 
 
@@ -97,7 +97,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
 
 
 def test_replaced_file_gets_ordinary_permissions(tmp_path):
-    atomic.write_text(tmp_path / "results.json", "{}")
+    atomic.write_text_atomic(tmp_path / "results.json", "{}")
     assert (tmp_path / "results.json").stat().st_mode & 0o044 == 0o044  # group/other may read
 
 

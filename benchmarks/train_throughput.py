@@ -62,7 +62,6 @@ def keras_epoch_seconds(limit: int, epochs: int, data: str | None,
                         dtype: str) -> list[tuple[float, float]]:
     sys.path.insert(0, str(ROOT))
     import keras
-    import numpy as np
 
     from cnnspec.data import load_mnist
 

@@ -22,6 +22,7 @@ cannot be found. On KeyboardInterrupt the run is left resumable and the interrup
 The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
 plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op
 determinism, so a run repeats exactly and a resumed run equals an uninterrupted one.
+(Both are process-wide: `train` sets Keras's global seed and turns op determinism on.)
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ import os
 import platform
 import re
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,9 @@ from . import atomic
 from .analyzer import Analysis, analyze
 from .errors import Diagnostic, RunError, plain_error
 from .ir import Dense, Spec
-from .runs import CheckpointState, EpochMetrics, RunPaths, RunResult, metrics_csv
 from .recipe import TrainConfig
+from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
+                   read_state, write_results, write_state)
 from .splits import epoch_order, split_training_images
 
 __all__ = ["TrainConfig", "RunResult", "train", "resume_config", "check_trainable_on_mnist",
@@ -70,13 +71,8 @@ PIXEL_VALUES = (np.arange(256) / 255).astype(np.float32)
 def resume_config(run_dir: str | os.PathLike, **given: Any) -> TrainConfig:
     """The config an unfinished (or finished) run was started with, with `given` values
     that are not None put over it, ready to `train` with `resume=True`."""
-    from .runs import read_state
-
     paths = RunPaths(Path(run_dir))
-    stored: dict[str, Any] | None = None
     if paths.results.is_file():
-        from .runs import load_run
-
         stored = load_run(paths.root).results["hyperparameters"]
     else:
         state = read_state(paths)
@@ -165,9 +161,9 @@ def _run_epochs(model, inputs: "_Inputs", x_train, y_train, validation,
             if not progress_bar:
                 _say(log, _epoch_line(row, config.epochs))
     except KeyboardInterrupt:
-        # A progress bar leaves the cursor at the end of its line.
-        _say(log, f"{chr(10) if progress_bar else ''}interrupted after {len(history)} finished "
-                  f"epoch(s); the run is resumable: {resume_hint}")
+        new_line = "\n" if progress_bar else ""  # a progress bar leaves the cursor on its line
+        _say(log, f"{new_line}interrupted after {len(history)} finished epoch(s); the run is "
+                  f"resumable: {resume_hint}")
         raise
     finally:
         board.close()
@@ -177,7 +173,6 @@ def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
                    results: dict[str, Any], title: str) -> None:
     """model.keras and loss.png, then results.json, which marks the run finished."""
     from .plotting import plot_run
-    from .runs import write_results
 
     with atomic.replacing(paths.model) as temp:
         model.save(temp)
@@ -231,8 +226,6 @@ def path_safe(name: str) -> str:
 
 def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
     """None to start afresh, the `CheckpointState` to continue, or the finished `RunResult`."""
-    from .runs import load_run, read_state
-
     exists = paths.root.is_dir()
     if not config.resume:
         if exists and any(paths.root.iterdir()):
@@ -370,8 +363,6 @@ def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig)
 def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
                 history: list[EpochMetrics]) -> None:
     """The model (weights and optimizer state) first, then the record that commits it."""
-    from .runs import write_state
-
     epoch = history[-1].epoch
     model_file = paths.epoch_model(epoch)
     with atomic.replacing(model_file) as temp:

@@ -1,8 +1,8 @@
 """IR -> Keras 3 model: the only module that imports Keras to build one.
 
 Each IR node becomes the one Keras layer call `cnnspec.layer_calls` names for it; no shape
-is computed here. Layer names come from the analyzer, so a model is named the same in
-any session.
+is computed here. `to_keras` names the layers as the analyzer does, so a model is named
+the same in any session; `build_in_fresh_session` lets Keras name them, to check that claim.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ def _refused(spec: Spec, call: LayerCall, error: ValueError) -> RunError:
     span = call.node.span
     text = spec.text.split("\n")
     line_text = text[span.line - 1] if 0 < span.line <= len(text) else ""
-    return RunError(Diagnostic(f"Keras cannot build {call.layer} here: {reason}", span.line, span.column, spec.source, line_text))
+    message = f"Keras cannot build {call.layer} here: {reason}"
+    return RunError(Diagnostic(message, max(span.line, 1), max(span.column, 1), spec.source, line_text))
 
 
 def save_model(model, path: str | Path) -> None:

@@ -54,7 +54,7 @@ def output_dense_index(spec: Spec) -> int:
     """Position of the output layer, the last dense one (-1 when there is none).
 
     >>> from cnnspec import parse
-    >>> output_dense_index(parse("dense 8 | dense 10 | dropout 0.5"))
+    >>> output_dense_index(parse("input 4 | dense 8 | dense 10 | dropout 0.5"))
     1
     """
     return max((i for i, layer in enumerate(spec.layers) if isinstance(layer, Dense)), default=-1)

@@ -63,7 +63,7 @@ def test_specs_strategy_gives_spec_objects_the_analyzer_accepts(spec):
     assert analyze(spec).rows
 
 
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(spec_texts(max_side=6, max_layers=3))
 def test_compiled_file_loads_back_as_the_same_model(tmp_path_factory, text):
     from cnnspec.keras_backend import save_model, to_keras

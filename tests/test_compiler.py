@@ -243,3 +243,8 @@ def test_keras_commands_print_no_tensorflow_noise(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [["compile"], ["emit"], ["verify"], ["compile", "x.cnn", "--seed", "one"]])
+def test_misuse_of_the_keras_commands_exits_2(argv):
+    assert main(argv) == 2

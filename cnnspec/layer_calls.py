@@ -80,6 +80,7 @@ def _flatten(layer: Flatten, is_output: bool):
 
 
 def _dropout(layer: Dropout, is_output: bool):
+    # The report used no dropout; seeding its masks too keeps a whole run repeatable.
     return "Dropout", (layer.rate,), (("seed", SEED),)
 
 

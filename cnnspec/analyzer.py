@@ -34,6 +34,9 @@ def keras_base_name(keras_type: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_type)).lower()
 
 
+_BASE_NAMES = {cls: keras_base_name(kind) for cls, kind in KERAS_TYPES.items()}
+
+
 @dataclass(frozen=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
@@ -108,9 +111,9 @@ def _spatial(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None) ->
 
 def _window_output(layer: Conv | Pool, height: int, width: int) -> tuple[int, int]:
     window = layer.kernel if isinstance(layer, Conv) else layer.window
-    out = tuple(
-        conv_output_size(size, k, s, layer.padding)
-        for size, k, s in zip((height, width), window, layer.strides)
+    out = (
+        conv_output_size(height, window[0], layer.strides[0], layer.padding),
+        conv_output_size(width, window[1], layer.strides[1], layer.padding),
     )
     if 0 in out:
         what = "kernel" if isinstance(layer, Conv) else "pool window"
@@ -159,7 +162,7 @@ def analyze(spec: Spec) -> Analysis:
     counts: dict[str, int] = {}
     shape = spec.input_shape
     for layer in spec.layers:
-        base = keras_base_name(KERAS_TYPES[type(layer)])
+        base = _BASE_NAMES[type(layer)]
         index = counts.get(base, 0)
         counts[base] = index + 1
         name = base if index == 0 else f"{base}_{index}"

@@ -1,37 +1,71 @@
-"""Output files appear whole or not at all: written beside the target, then renamed onto it."""
+"""Write a file whole or not at all: a temporary file beside it, then `os.replace`.
+
+A reader never sees half a file, and an error (a full disk, a crash, Ctrl-C) leaves the
+old file as it was, never truncated.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
+    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`.
+
+    An existing file keeps its permission bits.
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path):
-    """A temporary path in `path`'s folder that replaces `path` when the block succeeds.
+    """For writers that want a file name (Keras's `model.save`): a temporary path beside
+    `path`, moved over it when the block succeeds and removed when it fails.
 
-    The temporary name keeps `path`'s suffix (Keras picks its file format by suffix), and
-    on failure it is removed, leaving any old file untouched.
+    The temporary name ends in `path`'s suffix, by which Keras picks its file format.
     """
     path = Path(path)
-    # Same folder, so os.replace is a rename within one filesystem.
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     os.close(handle)
     try:
-        yield Path(temp_name)
-        # mkstemp makes the file private (0600); give it the permissions a new file gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp_name, 0o666 & ~umask)
-        os.replace(temp_name, path)
+        yield Path(temporary)
+        with open(temporary, "rb") as file:
+            os.fsync(file.fileno())
+        try:
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_text_atomically(path: str | Path, text: str) -> None:
-    with atomic_path(path) as temp:
-        temp.write_text(text, encoding="utf-8")
+def write_text_atomic(path: str | Path, text: str) -> None:
+    write_atomic(path, lambda file: file.write(text.encode("utf-8")))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -7,14 +7,14 @@ softmax in the last one.
 
 from __future__ import annotations
 
-from lark import Token
+from pathlib import PurePath
 
 from .errors import Diagnostic
 from .ir import (
     ACTIVATIONS, PADDINGS, AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, InvalidField,
     Pool, Span, Spec, suggestion,
 )
-from .parser import Statement
+from .parser import Statement, Token
 
 _POOLS = {"pool": Pool, "avgpool": AvgPool}
 
@@ -29,9 +29,9 @@ MAX_DIGITS = 30  # far beyond any real network, and keeps every product printabl
 
 def _numbers(token: Token, arity: tuple[int, ...], usage: str) -> tuple[int, ...]:
     parts = token.lstrip("s").split("x")
-    if any(len(part.lstrip("-")) > MAX_DIGITS for part in parts):
+    if len(token) > MAX_DIGITS and any(len(part.lstrip("-")) > MAX_DIGITS for part in parts):
         raise _Misuse(token, f"number too large: sizes have at most {MAX_DIGITS} digits")
-    values = tuple(int(part) for part in parts)
+    values = tuple(map(int, parts))
     if len(values) not in arity:
         raise _Misuse(token, f"{usage}, got '{token}'")
     return values
@@ -126,7 +126,18 @@ def _node(cls, statement: Statement, options: dict[str, Token], **fields):
         raise _Misuse(token, str(error)) from None
 
 
-def build_spec(statements: list[Statement], text: str, source: str, default_name: str) -> tuple[Spec | None, list[tuple[Token, str]]]:
+def default_name(source: str) -> str:
+    """A spec without `name` is named after its file's stem (`model` for a string).
+
+    >>> default_name("specs/model3.cnn"), default_name("<string>")
+    ('model3', 'model')
+    """
+    return "model" if source.startswith("<") else PurePath(source).stem
+
+
+def build_spec(
+    statements: list[Statement], text: str, source: str, fallback_name: str | None = None
+) -> tuple[Spec | None, list[tuple[Token, str]]]:
     """The spec and every misuse found as (token, message); the spec is None if any."""
     problems: list[tuple[Token, str]] = []
     header: dict[str, Statement] = {}
@@ -142,7 +153,10 @@ def build_spec(statements: list[Statement], text: str, source: str, default_name
         else:
             header[statement.kind] = statement
 
-    name = header["name"].args[0][1:-1] if "name" in header else default_name
+    if "name" in header:
+        name = header["name"].args[0][1:-1]
+    else:
+        name = fallback_name or default_name(source)
     input_shape, input_span = (28, 28, 1), Span(1, 1)
     if "input" in header:
         input_span = _span(header["input"].keyword)

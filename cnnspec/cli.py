@@ -13,7 +13,7 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary", "compile", "emit", "verify")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify")
 
 
 def build_parser() -> argparse.ArgumentParser:

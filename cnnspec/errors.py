@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+CONTEXT = 60  # characters shown on each side of the caret in a very long line
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One error or warning at a 1-based line and column of a source text."""
@@ -34,10 +37,19 @@ class Diagnostic:
         head = f"{self.source}:{self.line}:{self.column}: {self.severity}: {self.message}{tag}"
         if not self.line_text:
             return head
+        start, end = 0, len(self.line_text)
+        if end > 2 * CONTEXT:  # a very long line: show the stretch around the column
+            start = max(0, min(self.column - 1 - CONTEXT, end - 2 * CONTEXT))
+            end = start + 2 * CONTEXT
         # Tabs would shift the caret and control characters would garble the terminal:
         # show each as one printable character so the caret stays under the column.
-        shown = "".join(c if c.isprintable() else "?" for c in self.line_text.replace("\t", " "))
-        return f"{head}\n    {shown}\n    {' ' * min(self.column - 1, len(shown))}^"
+        shown = "".join(c if c.isprintable() else "?" for c in self.line_text[start:end].replace("\t", " "))
+        caret = min(self.column - 1 - start, len(shown))
+        if start:
+            shown, caret = "…" + shown, caret + 1
+        if end < len(self.line_text):
+            shown += "…"
+        return f"{head}\n    {shown}\n    {' ' * caret}^"
 
 
 class SpecError(ValueError):
@@ -49,7 +61,7 @@ class SpecError(ValueError):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         if not self.diagnostics:
             raise ValueError("SpecError needs at least one diagnostic")
-        super().__init__(str(self))
+        super().__init__(self.diagnostics[0].message)  # str() renders them all, when asked
 
     @property
     def line(self) -> int:

@@ -6,14 +6,19 @@ Each lint has an id (shown as `[id]` after the message) and is silenced with
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .analyzer import Analysis
+from .counting import counted_list, counted_sample
 from .errors import Diagnostic
-from .ir import Span
+from .ir import Conv, Pool, Span
+from .receptive_field import AxisWindows, axis_windows
+from .statements import layer_statement
 
 MNIST_CLASSES = 10
+DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,127 @@ def output_classes(analysis: Analysis, classes: int = MNIST_CLASSES) -> Iterable
         )
 
 
+def _windowed(analysis: Analysis):
+    """(row, rows' windows, columns' windows) for each conv and pooling layer."""
+    for row in analysis.rows:
+        layer = row.layer
+        if isinstance(layer, (Conv, Pool)) and len(row.input_shape) == 3:
+            window = layer.kernel if isinstance(layer, Conv) else layer.window
+            yield row, tuple(
+                axis_windows(n, k, s, layer.padding) for n, k, s in zip(row.input_shape[:2], window, layer.strides)
+            )
+
+
+def _per_axis(windows: tuple[AxisWindows, AxisWindows], describe) -> str:
+    """'row and column 7', or 'rows 25-28 and column 3': `describe(axis)` gives each axis's
+    (pixels as text, how many)."""
+    (rows, row_count), (cols, col_count) = (describe(w) for w in windows)
+    words = ("row" if row_count == 1 else "rows"), ("column" if col_count == 1 else "columns")
+    if (rows, row_count) == (cols, col_count):
+        return f"{words[0]} and {words[1]} {rows}"
+    return " and ".join(f"{word} {text}" for word, text, count in zip(words, (rows, cols), (row_count, col_count)) if count)
+
+
+def _trailing(axis: AxisWindows) -> tuple[str, int]:
+    return counted_list(axis.trailing_dropped), len(axis.trailing_dropped)
+
+
+def _gaps(axis: AxisWindows) -> tuple[str, int]:
+    return counted_sample(axis.iter_gaps(), axis.gap_count), axis.gap_count
+
+
+def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
+    """Floor rounding: 'valid' windows that stop before the last rows or columns."""
+    for row, windows in _windowed(analysis):
+        if any(w.trailing_dropped for w in windows):
+            what = _per_axis(windows, _trailing)
+            yield Finding(
+                row.layer.span,
+                f"{layer_statement(row.layer, {'stride', 'padding'})} maps {_map(row.input_shape)} to "
+                f"{_map(row.output_shape)} and never reads {what} of its input (counting from 1); "
+                "use 'same' padding to keep them, or a size the window and stride divide",
+            )
+
+
+def stride_gaps(analysis: Analysis) -> Iterable[Finding]:
+    """A stride larger than its window skips pixels between windows."""
+    for row, windows in _windowed(analysis):
+        gapped = [w for w in windows if w.gap_count]
+        if gapped:
+            w = gapped[0]
+            yield Finding(
+                row.layer.span,
+                f"stride {w.stride} is larger than the {w.window}-pixel window: {_per_axis(windows, _gaps)} "
+                "(counting from 1) fall between or after the windows and are never read; use a stride no larger than the window",
+            )
+
+
+def dominant_layer(analysis: Analysis) -> Iterable[Finding]:
+    """One layer holding nearly all the parameters: the rest of the network is a rounding error."""
+    total = analysis.total_params
+    heaviest = max(analysis.rows, key=lambda row: row.params)
+    if not total or heaviest.params / total < DOMINANT_SHARE or heaviest.params == total:
+        return
+    layer = heaviest.layer
+    if isinstance(layer, Conv):
+        why = (f"its {_map(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
+               "filters; fewer filters or smaller kernels shrink it")
+    else:
+        why = (f"its {heaviest.input_shape[-1]:,} inputs times {heaviest.output_shape[-1]:,} units; pooling or "
+               "striding more before it shrinks that input")
+    yield Finding(
+        layer.span,
+        f"{heaviest.name} holds {heaviest.params / total:.1%} of the parameters "
+        f"({heaviest.params:,} of {total:,}): {why}",
+    )
+
+
+def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
+    """'same' padding that is uneven around an odd window: the windows are not centred where
+    one expects (the report's 1.e). An even window has no centre and is padded unevenly by
+    construction, so it is left alone."""
+    for row, windows in _windowed(analysis):
+        uneven = [w for w in windows if w.window % 2 == 1 and w.padding[0] != w.padding[1]]
+        if row.layer.padding != "same" or not uneven:
+            continue
+        w = uneven[0]
+        mirrored = dataclasses.replace(w.centres, first=w.centres.first + w.padding[0] - w.padding[1])
+        yield Finding(
+            row.layer.span,
+            f"'same' padding with stride {w.stride} adds {w.padding[0]} zero row/column before and "
+            f"{w.padding[1]} after (TensorFlow puts the smaller half first), so the {w.window}-pixel windows "
+            f"are centred on pixels {counted_list(w.centres)} (counting from 1), not {counted_list(mirrored)}; "
+            "see cnnspec explain",
+        )
+
+
+def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
+    """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding."""
+    for index, row in enumerate(analysis.rows):
+        if isinstance(row.layer, (Conv, Pool)) and row.input_shape[:2] == (1, 1):
+            later = sum(1 for other in analysis.rows[index:] if isinstance(other.layer, (Conv, Pool)))
+            source = analysis.rows[index - 1] if index else None
+            after = f" after {source.name} (line {source.line})" if source else " at the input"
+            yield Finding(
+                row.layer.span,
+                f"the feature map is already 1x1{after}; this and {later - 1} more conv/pool "
+                f"layer{'s' if later != 2 else ''} before the dense layers see one pixel each: "
+                "stop shrinking earlier or drop them",
+            )
+            return
+
+
+def _map(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape))
+
+
 LINTS: dict[str, Callable[..., Iterable[Finding]]] = {
     "output-classes": output_classes,
+    "dropped-rows": dropped_rows,
+    "stride-gaps": stride_gaps,
+    "dominant-layer": dominant_layer,
+    "asymmetric-padding": asymmetric_padding,
+    "collapsed-map": collapsed_map,
 }
 
 

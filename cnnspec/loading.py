@@ -16,11 +16,10 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
     Dense(units=10, activation='softmax')
     """
-    if default_name is None:
-        default_name = Path(source).stem if not source.startswith("<") else "model"
     statements, diagnostics = parse_statements(text, source)
     spec, problems = build_spec(statements, text, source, default_name)
-    diagnostics += misuse_diagnostics(problems, source, text)
+    if problems:
+        diagnostics += misuse_diagnostics(problems, source, text)
     if not diagnostics and not spec.layers:
         diagnostics.append(Diagnostic(
             "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10",
@@ -39,10 +38,13 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
-        raise SpecSyntaxError(
-            Diagnostic(f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the spec as UTF-8", line, column, source)
-        ) from None
+        # Columns count characters, and everything before the bad byte is valid UTF-8.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8-sig" if line == 1 else "utf-8")) + 1
+        line_end = data.find(b"\n", error.start)
+        line_text = data[before.rfind(b"\n") + 1 : None if line_end < 0 else line_end].decode("utf-8", "replace")
+        raise SpecSyntaxError(Diagnostic(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the spec as UTF-8", line, column, source, line_text
+        )) from None
     if "\x00" in text:
         before = text[: text.index("\x00")]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1

@@ -10,7 +10,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from ..analyzer import analyze
-    from ..atomic import write_text_atomically
+    from ..atomic import write_text_atomic
     from ..errors import RunError, plain_error
     from ..generators import generate
     from . import read_spec, write_stdout
@@ -21,7 +21,7 @@ def run(args) -> int:
         write_stdout(script)
         return 0
     try:
-        write_text_atomically(args.output, script)
+        write_text_atomic(args.output, script)
     except OSError as error:
         raise plain_error(RunError, f"cannot write the script: {error.strerror or error}", args.output) from None
     print(f"{args.output}: {analysis.spec.name} as plain Keras; run it with: python {args.output}")

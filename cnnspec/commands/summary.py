@@ -1,13 +1,33 @@
 from __future__ import annotations
 
-HELP = "Print a spec's layers, output shapes and parameters as Keras's model.summary() would."
+HELP = (
+    "Print a spec's layers, output shapes and parameters as Keras's model.summary() would "
+    "(--format keras), or with MACs, FLOPs and memory in a report format."
+)
 
 
 def add_arguments(parser):
+    from ..costs import OPTIMIZER_STATE_COPIES, REPORT_BATCH
     from ..render import SUMMARY_FORMATS
 
     parser.add_argument("file", metavar="FILE")
-    parser.add_argument("--format", "-f", choices=sorted(SUMMARY_FORMATS), default="keras")
+    parser.add_argument("--format", "-f", choices=list(SUMMARY_FORMATS), default="keras")
+    parser.add_argument("--batch", type=positive_int, default=REPORT_BATCH, metavar="N",
+                        help=f"batch size for the training-memory estimate (default: {REPORT_BATCH}, the report's)")
+    parser.add_argument("--optimizer", choices=list(OPTIMIZER_STATE_COPIES), default="sgd",
+                        help="optimizer whose state the training-memory estimate counts (default: sgd, the report's)")
+
+
+def positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
 
 
 def run(args) -> int:
@@ -15,5 +35,6 @@ def run(args) -> int:
     from ..render import render_summary
     from . import read_spec, write_stdout
 
-    write_stdout(render_summary(analyze(read_spec(args.file)), args.format))
+    analysis = analyze(read_spec(args.file))
+    write_stdout(render_summary(analysis, args.format, batch=args.batch, optimizer=args.optimizer))
     return 0

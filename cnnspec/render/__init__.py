@@ -1,33 +1,48 @@
 """Renderers: each turns an `Analysis` into one output format and knows nothing else.
 
-Adding a format means adding one function here and one module beside this file.
+`keras` is Keras's own table, byte for byte; `json` is for tools; the report formats
+(`text`, `markdown`, `latex`, `csv`) render one `Table` (see `table.py`) and add MACs,
+FLOPs, activation memory and the training-memory estimate.
 """
 
 from __future__ import annotations
 
 from ..analyzer import Analysis
+from ..costs import REPORT_BATCH, TrainingMemory, training_memory
 
 
-def _keras(analysis: Analysis) -> str:
+def _keras(analysis: Analysis, memory: TrainingMemory) -> str:
     from .keras_table import render
 
     return render(analysis)
 
 
-def _json(analysis: Analysis) -> str:
+def _json(analysis: Analysis, memory: TrainingMemory) -> str:
     from .json_format import render
 
-    return render(analysis)
+    return render(analysis, memory)
 
 
-def _markdown(analysis: Analysis) -> str:
-    from .markdown import render
+def _table_format(fmt: str):
+    def render(analysis: Analysis, memory: TrainingMemory) -> str:
+        from .summary_table import summary_table
+        from .table import TABLE_FORMATS
 
-    return render(analysis)
+        return TABLE_FORMATS[fmt](summary_table(analysis, memory))
+
+    return render
 
 
-SUMMARY_FORMATS = {"keras": _keras, "json": _json, "markdown": _markdown}
+SUMMARY_FORMATS = {
+    "keras": _keras,
+    "text": _table_format("text"),
+    "markdown": _table_format("markdown"),
+    "latex": _table_format("latex"),
+    "csv": _table_format("csv"),
+    "json": _json,
+}
 
 
-def render_summary(analysis: Analysis, fmt: str = "keras") -> str:
-    return SUMMARY_FORMATS[fmt](analysis)
+def render_summary(analysis: Analysis, fmt: str = "keras", *, batch: int = REPORT_BATCH, optimizer: str = "sgd") -> str:
+    """The summary in `fmt`; `batch` and `optimizer` size the training-memory estimate."""
+    return SUMMARY_FORMATS[fmt](analysis, training_memory(analysis, batch, optimizer))

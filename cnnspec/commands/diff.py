@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+HELP = (
+    "Compare specs layer by layer: shapes, params and MACs side by side, and what changed "
+    "from the first spec to each other one."
+)
+
+
+def add_arguments(parser):
+    from ..render.diff import DIFF_FORMATS
+
+    parser.add_argument("files", nargs="+", metavar="FILE", help="two or more .cnn files; the first is the baseline")
+    parser.add_argument("--format", "-f", choices=DIFF_FORMATS, default="text")
+
+
+def run(args) -> int:
+    import sys
+
+    from ..analyzer import analyze
+    from ..diff import diff
+    from ..render.diff import render_diff
+    from . import read_spec, spec_paths, write_stdout
+
+    paths = spec_paths(args.files)
+    if len(paths) < 2:
+        print("cnnspec diff: error: give at least two .cnn files to compare", file=sys.stderr)
+        return 2
+    analyses = [analyze(read_spec(path)) for path in paths]
+    write_stdout(render_diff(diff(analyses), args.format))
+    return 0

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import sys
+
+HELP = "Draw a spec as feature-map blocks with their shapes and the layers between them (.svg or .png)."
+
+SUFFIXES = (".svg", ".png")
+
+
+def add_arguments(parser):
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="the image to write; its suffix picks the format (.svg or .png)")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ..analyzer import analyze
+    from ..atomic import write_atomic
+    from ..diagram import layout
+    from ..errors import RunError, plain_error
+    from . import read_spec
+
+    output = Path(args.output)
+    if output.suffix.lower() not in SUFFIXES:
+        print(f"cnnspec draw: error: -o {args.output}: the name must end in .svg or .png", file=sys.stderr)
+        return 2
+    diagram = layout(analyze(read_spec(args.file)))
+    if output.suffix.lower() == ".svg":
+        from ..render.svg import render
+
+        text = render(diagram)
+        write = lambda file: file.write(text.encode("utf-8"))  # noqa: E731
+    else:
+        from ..render.png import write as write_png
+
+        write = lambda file: write_png(diagram, file)  # noqa: E731
+    try:
+        write_atomic(output, write)
+    except OSError as error:
+        raise plain_error(RunError, f"cannot write the image: {error.strerror or error}", str(output)) from None
+    print(f"{args.output}: {diagram.width}x{diagram.height} diagram of {args.file}")
+    return 0

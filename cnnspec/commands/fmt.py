@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import sys
+
+HELP = (
+    "Rewrite .cnn files in one canonical layout, comments kept (--explicit writes every default; "
+    "--check only reports files that would change, exit 1)."
+)
+
+
+def add_arguments(parser):
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".cnn files (a folder means its *.cnn)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    parser.add_argument("--explicit", action="store_true",
+                        help="write every default: strides, paddings, activations, name, input, flatten")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ..atomic import write_text_atomic
+    from ..errors import Diagnostic, RunError, SpecError, SpecSyntaxError
+    from ..formatter import format_text
+    from ..loading import decode
+    from . import spec_paths
+
+    status = 0
+    for path in spec_paths(args.files):
+        try:
+            try:
+                text = decode(Path(path).read_bytes(), path)
+            except OSError as error:
+                raise SpecSyntaxError(Diagnostic(f"cannot read the file: {error.strerror or error}", 1, 1, path)) from None
+            formatted = format_text(text, path, explicit=args.explicit, default_name=Path(path).stem)
+            if formatted == text:
+                continue
+            if args.check:
+                print(f"{path}: would reformat", file=sys.stderr)
+                status = 1
+                continue
+            try:
+                write_text_atomic(path, formatted)
+            except OSError as error:
+                raise RunError(Diagnostic(f"cannot write the file: {error.strerror or error}", 1, 1, path)) from None
+            print(f"{path}: reformatted")
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            status = 1
+    return status

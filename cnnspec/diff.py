@@ -1,0 +1,172 @@
+"""Analyses -> a layer-by-layer comparison: rows aligned across specs, and what changed.
+
+The first spec is the baseline; every other one is aligned to it by edit distance over
+layers, so an inserted pooling layer shows as one added row instead of
+shifting every row after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from .analyzer import Analysis, LayerRow
+from .statements import layer_statement, size_text
+
+# IR field -> how a change reads
+_FIELD_WORDS = {"strides": "stride", "window": "window", "kernel": "kernel", "filters": "filters",
+                "padding": "padding", "activation": "activation", "units": "units", "rate": "rate"}
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of the comparison: each spec's layer there (None where it has none), and
+    for every spec after the first, what differs from the first."""
+
+    rows: tuple[LayerRow | None, ...]
+    changes: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Diff:
+    analyses: tuple[Analysis, ...]
+    rows: tuple[DiffRow, ...]
+
+    @property
+    def header_changes(self) -> tuple[tuple[str, ...], ...]:
+        """Differences of the whole spec (input shape), per spec after the first."""
+        base = self.analyses[0].spec
+        return tuple(
+            (f"input {size_text(base.input_shape)} -> {size_text(other.spec.input_shape)}",)
+            if other.spec.input_shape != base.input_shape else ()
+            for other in self.analyses[1:]
+        )
+
+    @property
+    def total_changes(self) -> tuple[tuple[str, ...], ...]:
+        base = self.analyses[0]
+        return tuple(
+            tuple(
+                _change(what, a, b, relative=True)
+                for what, a, b in (("params", base.total_params, other.total_params),
+                                   ("MACs", base.total_macs, other.total_macs))
+                if a != b
+            )
+            for other in self.analyses[1:]
+        )
+
+
+def _value(value) -> str:
+    if isinstance(value, tuple):
+        return str(value[0]) if len(set(value)) == 1 else size_text(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _change(what: str, before: int, after: int, relative: bool = False) -> str:
+    """A count before and after, and by how much it moved.
+
+    >>> _change("params", 152102, 112166, relative=True)
+    'params 152,102 -> 112,166 (-26.3%)'
+    """
+    text = f"{what} {before:,} -> {after:,}"
+    if relative and before:
+        text += f" ({(after - before) / before:+.1%})"
+    return text
+
+
+def layer_changes(a: LayerRow | None, b: LayerRow | None) -> tuple[str, ...]:
+    """What differs from layer `a` to layer `b`: the statement, then its consequences.
+
+    >>> from cnnspec import analyze, parse
+    >>> one, two = (analyze(parse(t)).rows[0] for t in ("conv 5x5x6", "conv 5x5x6 valid"))
+    >>> layer_changes(one, two)
+    ('padding same -> valid', 'output 28x28x6 -> 24x24x6', 'MACs 117,600 -> 86,400')
+    """
+    if a is None and b is None:
+        return ()
+    if a is None:
+        return (f"added {layer_statement(b.layer)}",)
+    if b is None:
+        return (f"removed {layer_statement(a.layer)}",)
+    changes = []
+    if type(a.layer) is not type(b.layer):
+        changes.append(f"{layer_statement(a.layer)} -> {layer_statement(b.layer)}")
+    else:
+        for field in fields(a.layer):
+            if field.compare and field.name in _FIELD_WORDS:
+                before, after = getattr(a.layer, field.name), getattr(b.layer, field.name)
+                if before != after:
+                    changes.append(f"{_FIELD_WORDS[field.name]} {_value(before)} -> {_value(after)}")
+    if a.output_shape != b.output_shape:
+        changes.append(f"output {size_text(a.output_shape)} -> {size_text(b.output_shape)}")
+    if a.params != b.params:
+        changes.append(_change("params", a.params, b.params))
+    if a.macs != b.macs:
+        changes.append(_change("MACs", a.macs, b.macs))
+    return tuple(changes)
+
+
+# Alignment costs: a layer kept as it was, kept with other settings, replaced by another
+# kind, or added/removed. Replacing costs less than removing plus adding, so a swapped
+# layer reads as one change.
+_SAME, _CHANGED, _REPLACED, _GAP = 0, 1, 3, 2
+
+
+def _pair_cost(a: LayerRow, b: LayerRow) -> int:
+    if type(a.layer) is not type(b.layer):
+        return _REPLACED
+    return _SAME if a.layer == b.layer else _CHANGED
+
+
+def _alignment(base: tuple[LayerRow, ...], other: tuple[LayerRow, ...]):
+    """(matched: base index -> other index, inserted: base position -> other indices before it).
+
+    Edit distance over layers; among equally cheap alignments the added and removed layers
+    go as late as possible, so two networks that share their first layers line up there.
+    """
+    n, m = len(base), len(other)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if i == 0 or j == 0:
+                cost[i][j] = (i + j) * _GAP
+            else:
+                cost[i][j] = min(cost[i - 1][j - 1] + _pair_cost(base[i - 1], other[j - 1]),
+                                 cost[i - 1][j] + _GAP, cost[i][j - 1] + _GAP)
+    matched: dict[int, int] = {}
+    inserted: dict[int, list[int]] = {}
+    i, j = n, m
+    while i or j:  # walking back from the end, prefer a gap, so gaps land late
+        if j and cost[i][j] == cost[i][j - 1] + _GAP:
+            inserted.setdefault(i, []).insert(0, j - 1)
+            j -= 1
+        elif i and cost[i][j] == cost[i - 1][j] + _GAP:
+            i -= 1
+        else:
+            matched[i - 1] = j - 1
+            i, j = i - 1, j - 1
+    return matched, inserted
+
+
+def diff(analyses: tuple[Analysis, ...] | list[Analysis]) -> Diff:
+    """Align every spec's layers with the first spec's, and say what changed in each."""
+    analyses = tuple(analyses)
+    if len(analyses) < 2:
+        raise ValueError("diff needs at least two specs")
+    base = analyses[0].rows
+    alignments = [_alignment(base, other.rows) for other in analyses[1:]]
+    lines: list[tuple[LayerRow | None, ...]] = []
+    for position in range(len(base) + 1):
+        added = [inserted.get(position, []) for _, inserted in alignments]
+        for k in range(max(map(len, added))):
+            lines.append((None, *(
+                other.rows[ids[k]] if k < len(ids) else None for other, ids in zip(analyses[1:], added)
+            )))
+        if position < len(base):
+            lines.append((base[position], *(
+                other.rows[matched[position]] if position in matched else None
+                for other, (matched, _) in zip(analyses[1:], alignments)
+            )))
+    rows = tuple(
+        DiffRow(line, tuple(layer_changes(line[0], other) for other in line[1:])) for line in lines
+    )
+    return Diff(analyses, rows)

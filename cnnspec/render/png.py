@@ -1,0 +1,34 @@
+"""A `Diagram` as PNG, drawn with matplotlib's Agg canvas (imported only here, when asked)."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from ..diagram import Arrow, Diagram, Label, Polygon
+
+SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
+
+
+def write(diagram: Diagram, file: BinaryIO, scale: int = SCALE) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.patches import Polygon as PolygonPatch
+
+    dpi = 72 * scale  # one diagram unit is one point, so font sizes carry over from SVG
+    figure = Figure(figsize=(diagram.width / 72, diagram.height / 72), dpi=dpi, facecolor="white")
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, diagram.width)
+    axes.set_ylim(diagram.height, 0)
+    axes.axis("off")
+    for shape in diagram.shapes:
+        if isinstance(shape, Polygon):
+            axes.add_patch(PolygonPatch(shape.points, closed=True, facecolor=shape.fill, edgecolor=shape.stroke, linewidth=1))
+        elif isinstance(shape, Arrow):
+            axes.add_patch(FancyArrowPatch(shape.start, shape.end, arrowstyle="-|>", mutation_scale=12,
+                                           color="#404040", linewidth=1.5, shrinkA=0, shrinkB=0))
+        elif isinstance(shape, Label):
+            axes.text(shape.x, shape.y, shape.text, fontsize=shape.size, ha={"start": "left", "end": "right"}.get(shape.anchor, "center"),
+                      va="baseline", fontweight="bold" if shape.bold else "normal", color="#202020", family="DejaVu Sans")
+    figure.savefig(file, format="png", dpi=dpi, facecolor="white")

@@ -10,7 +10,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,7 +27,34 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
             write(file)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, _mode_for(path))
+        try:
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path):
+    """For writers that want a file name (Keras's `model.save`): a temporary path beside
+    `path`, moved over it when the block succeeds and removed when it fails.
+
+    The temporary name ends in `path`'s suffix, by which Keras picks its file format.
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        with open(temporary, "rb") as file:
+            os.fsync(file.fileno())
+        try:
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        except FileNotFoundError:
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -36,44 +63,6 @@ def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     write_atomic(path, lambda file: file.write(text.encode("utf-8")))
-
-
-@contextlib.contextmanager
-def replacing(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path`, with the same suffix; it replaces `path` on success.
-
-    For writers that want a file name rather than a file (Keras's `model.save` chooses the
-    format by the suffix `.keras`). On any exception the temporary file is removed and
-    `path` is untouched; the folder is created if missing.
-
-    >>> import tempfile; target = Path(tempfile.mkdtemp()) / "a.txt"
-    >>> with replacing(target) as temp:
-    ...     _ = temp.write_text("whole")
-    >>> target.read_text(), sorted(p.name for p in target.parent.iterdir())
-    ('whole', ['a.txt'])
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    os.close(handle)
-    temporary = Path(temporary)
-    try:
-        yield temporary
-        with open(temporary, "rb") as file:  # a power cut after the rename must not leave it empty
-            os.fsync(file.fileno())
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permission bits the new file should get: the old file's, or a new file's."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        return 0o666 & ~_umask()
 
 
 def _umask() -> int:

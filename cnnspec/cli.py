@@ -13,7 +13,8 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "data", "train", "compare")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
+            "data", "train", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -70,5 +70,5 @@ def _finish(figure, axes, path: str | Path, last_epoch: int) -> None:
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper right")
-    with atomic.replacing(path) as temp:
+    with atomic.atomic_path(path) as temp:
         figure.savefig(temp, format="png")

@@ -174,7 +174,7 @@ def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
     """model.keras and loss.png, then results.json, which marks the run finished."""
     from .plotting import plot_run
 
-    with atomic.replacing(paths.model) as temp:
+    with atomic.atomic_path(paths.model) as temp:
         model.save(temp)
     plot_run(history, paths.plot, title=title)
     write_results(paths, results)
@@ -365,7 +365,8 @@ def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
     """The model (weights and optimizer state) first, then the record that commits it."""
     epoch = history[-1].epoch
     model_file = paths.epoch_model(epoch)
-    with atomic.replacing(model_file) as temp:
+    paths.checkpoint.mkdir(exist_ok=True)
+    with atomic.atomic_path(model_file) as temp:
         model.save(temp)
     write_state(paths, CheckpointState(epoch, model_file.name, config.hyperparameters(),
                                        spec_sha256, tuple(history)))

@@ -88,7 +88,7 @@ def test_results_refuse_nan_rather_than_write_invalid_json(tmp_path):
 def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     target = tmp_path / "model.keras"
     target.write_text("old")
-    with pytest.raises(OSError), atomic.replacing(target) as temp:
+    with pytest.raises(OSError), atomic.atomic_path(target) as temp:
         assert temp.suffix == ".keras" and temp.parent == tmp_path
         temp.write_text("half")
         raise OSError(28, "No space left on device")

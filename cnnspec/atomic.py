@@ -16,33 +16,18 @@ from typing import BinaryIO
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
-    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`.
-
-    An existing file keeps its permission bits.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        try:
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        except FileNotFoundError:
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`."""
+    with atomic_path(path) as temporary, open(temporary, "wb") as file:
+        write(file)
 
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path):
-    """For writers that want a file name (Keras's `model.save`): a temporary path beside
-    `path`, moved over it when the block succeeds and removed when it fails.
+    """A temporary path beside `path`, moved over it when the block succeeds and removed
+    when it fails; for writers that want a file name (Keras's `model.save`, matplotlib).
 
-    The temporary name ends in `path`'s suffix, by which Keras picks its file format.
+    The temporary name ends in `path`'s suffix, by which such writers pick their format.
+    An existing file keeps its permission bits.
     """
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")

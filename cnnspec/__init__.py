@@ -8,6 +8,7 @@ from .analyzer import Analysis, LayerRow, analyze
 from .errors import Diagnostic, SpecError, SpecShapeError, SpecSyntaxError
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool, Spec
 from .loading import load, parse
+from .training_setup import REPORT_SEED
 
 __all__ = [
     "Analysis", "AvgPool", "BatchNorm", "Conv", "Dense", "Diagnostic", "Dropout", "Flatten",
@@ -16,8 +17,8 @@ __all__ = [
 ]
 
 
-def to_keras(spec, seed: int = 6570518):
-    """Build the Keras 3 model for a spec (imports Keras on first use)."""
+def to_keras(spec: Spec, seed: int = REPORT_SEED, analysis: Analysis | None = None):
+    """Build the Keras 3 model for a spec (imports Keras on first use); see `cnnspec.keras_backend`."""
     from .keras_backend import to_keras as build
 
-    return build(spec, seed=seed)
+    return build(spec, seed, analysis)

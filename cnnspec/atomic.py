@@ -6,6 +6,7 @@ old file as it was, never truncated.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -15,16 +16,25 @@ from typing import BinaryIO
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
-    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`.
+    """Call `write(file)` on a temporary file in `path`'s folder, then move it over `path`."""
+    with atomic_path(path) as temporary, open(temporary, "wb") as file:
+        write(file)
 
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path):
+    """A temporary path beside `path`, moved over it when the block succeeds and removed
+    when it fails; for writers that want a file name (Keras's `model.save`, matplotlib).
+
+    The temporary name ends in `path`'s suffix, by which such writers pick their format.
     An existing file keeps its permission bits.
     """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-            file.flush()
+        yield Path(temporary)
+        with open(temporary, "rb") as file:
             os.fsync(file.fileno())
         try:
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))

@@ -186,7 +186,8 @@ def build_spec(
     try:
         return Spec(name, input_shape, tuple(layers), source, input_span, text), []
     except InvalidField as error:
-        return None, [(header["input"].args[0], str(error))]
+        statement = header["name" if error.field == "name" else "input"]
+        return None, [(statement.args[0], str(error))]
 
 
 def misuse_diagnostics(problems, source: str, text: str) -> list[Diagnostic]:

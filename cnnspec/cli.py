@@ -13,7 +13,8 @@ import sys
 
 from .errors import SpecError
 
-COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "sweep")
+COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
+            "data", "train", "compare", "sweep")
 
 
 def build_parser() -> argparse.ArgumentParser:

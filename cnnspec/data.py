@@ -14,7 +14,6 @@ skipped. NumPy is the only heavy import here: Keras is imported only to download
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import os
@@ -32,6 +31,7 @@ from typing import Callable
 
 import numpy as np
 
+from cnnspec.atomic import write_atomic
 from cnnspec.errors import DataError, plain_error
 
 __all__ = [
@@ -355,18 +355,7 @@ def _write_cache(mnist: Mnist, path: Path, log: Log) -> None:
 def _write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Readers see the old file or the complete new one, never a partial write."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Same directory as the target, so os.replace is a rename within one filesystem.
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as temp_file:
-            np.savez_compressed(temp_file, **arrays)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    write_atomic(path, lambda file: np.savez_compressed(file, **arrays))
 
 
 # --- small helpers -----------------------------------------------------------------------

@@ -163,6 +163,9 @@ class Spec:
     text: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self):
+        if "/" in self.name:
+            # Keras joins scope names with '/' and refuses it in a model's name.
+            raise InvalidField("name", f"a model name cannot contain '/', got {self.name!r}")
         if len(self.input_shape) not in (1, 3):
             raise InvalidField(
                 "input_shape",

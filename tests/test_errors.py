@@ -62,6 +62,8 @@ def test_shape_errors_point_at_the_layer(text, line, column, message):
         ('name "x"\ninput 28x28x1', 2, 1, "the spec has no layers"),
         ("conv 3x3x1\nname \"late\"", 2, 1, "name must come before the first layer"),
         ("input 28x28x1\ninput 28x28x1\nconv 3x3x1", 2, 1, "input given twice (first on line 1)"),
+        # Keras refuses '/' in a model's name (its scope separator), so cnnspec does too.
+        ('name "a/b"\ninput 8x8x1\nconv 3x3x1', 1, 6, "a model name cannot contain '/', got 'a/b'"),
     ],
 )
 def test_syntax_and_value_errors_point_at_the_token(text, line, column, message):

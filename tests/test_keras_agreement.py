@@ -6,16 +6,12 @@ import pytest
 from cnnspec import analyze, load, to_keras
 from cnnspec.render import render_summary
 from conftest import SPECS
+from keras_views import keras_summary
+from report_figures import FIGURES, TOTAL_PARAMS
 
 keras = pytest.importorskip("keras")
 
 REPORT_SPECS = sorted(SPECS.glob("*.cnn"))
-
-
-def keras_summary(model) -> str:
-    lines = []
-    model.summary(print_fn=lambda text, **_: lines.append(text))
-    return "".join(lines)
 
 
 @pytest.mark.parametrize("path", REPORT_SPECS, ids=lambda p: p.stem)
@@ -50,3 +46,15 @@ def test_batchnorm_and_dropout_agree_with_keras(monkeypatch):
     model = to_keras(spec)
     assert render_summary(analysis, "keras") == keras_summary(model)
     assert sum(int(w.numpy().size) for w in model.non_trainable_weights) == analysis.non_trainable_params == 2 * 5 + 2 * 7
+
+
+@pytest.mark.parametrize("stem", sorted(TOTAL_PARAMS))
+def test_compiled_report_models_equal_the_report(stem):
+    """Keras's own rows and totals for the compiled specs are the report's Figures 2, 3, 4
+    and 6 and the parameter counts of Tables 1 and 2 (as corrected in specs/model2.cnn)."""
+    model = to_keras(load(SPECS / f"{stem}.cnn"))
+    if stem in FIGURES:
+        rows = [(layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+        assert rows == FIGURES[stem]
+    assert model.count_params() == TOTAL_PARAMS[stem]
+    assert not model.non_trainable_weights

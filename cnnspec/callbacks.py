@@ -1,0 +1,49 @@
+"""Keras callbacks the trainer adds to each `fit()` call (imports Keras: trainer use only)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import keras
+
+
+class EpochClock(keras.callbacks.Callback):
+    """Seconds of training in one epoch, without the validation pass that follows it."""
+
+    def __init__(self):
+        super().__init__()
+        self.start = self.train_end = None
+        self.train_seconds = math.nan
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start, self.train_end = time.perf_counter(), None
+
+    def on_test_begin(self, logs=None):
+        if self.train_end is None:
+            self.train_end = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        end = self.train_end if self.train_end is not None else time.perf_counter()
+        self.train_seconds = end - self.start
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Ends the epoch at the first step whose loss is NaN or infinite, wasting no more steps;
+    unlike Keras's TerminateOnNaN it prints nothing, since the trainer explains the stop."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            self.model.stop_training = True
+
+
+class WholeRunProgressBar(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, titled "Epoch 3/50" although each fit() call runs one epoch."""
+
+    def __init__(self, epochs: int):
+        super().__init__()
+        self.run_epochs = epochs
+
+    def set_params(self, params):
+        super().set_params({**params, "epochs": self.run_epochs})

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import sys
+
+HELP = ("Train several specs with one recipe (or reuse finished runs) and compare them as the "
+        "report's Table 2 and Figure 5: table.md, table.csv and loss.png in --out DIR.")
+
+
+def add_arguments(parser):
+    from .train import add_training_arguments
+
+    parser.add_argument("files", nargs="*", metavar="SPEC",
+                        help=".cnn files to train (a folder means its *.cnn)")
+    add_training_arguments(parser)
+    parser.add_argument("--runs", nargs="+", default=[], metavar="RUN_DIR",
+                        help="finished run directories to compare as they are")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="where the runs, table.md, table.csv and loss.png go; running "
+                             "the same command again resumes or reuses the runs in it")
+
+
+def run(args) -> int:
+    from ..comparison import compare, render_markdown
+    from ..recipe import TrainConfig
+    from . import read_spec, spec_paths, write_stdout
+
+    specs = [read_spec(path) for path in spec_paths(args.files)]
+    if not specs and not args.runs:
+        print("cnnspec compare: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
+        return 2
+    given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data,
+             "distribute": args.distribute}
+    config = TrainConfig(**{name: value for name, value in given.items() if value is not None})
+    rows = compare(specs, config, args.out, args.runs, log=_print,
+                   progress_bar=sys.stdout.isatty())
+    write_stdout(render_markdown(rows))
+    print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)
+    return 0
+
+
+def _print(message: str) -> None:
+    print(message, flush=True)

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import argparse
+
+from ..training_setup import REPORT_SEED
+
+HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."
+
+
+def keras_file(text: str) -> str:
+    if not text.endswith(".keras"):
+        raise argparse.ArgumentTypeError(f"Keras 3 saves models as .keras files; got '{text}'")
+    return text
+
+
+def add_arguments(parser):
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("-o", "--output", metavar="OUT.keras", type=keras_file,
+                        help="where to write the model (default: FILE's name with .keras, in the current folder)")
+    parser.add_argument("--seed", type=int, default=REPORT_SEED,
+                        help=f"seed for the initial weights (default: {REPORT_SEED}, the report's)")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ..analyzer import analyze
+    from ..keras_backend import save_model, to_keras
+    from . import read_spec
+
+    spec = read_spec(args.file)
+    analysis = analyze(spec)
+    output = args.output or f"{Path(args.file).stem}.keras"
+    save_model(to_keras(spec, args.seed, analysis), output)
+    print(f"{output}: {spec.name}: {len(analysis.rows)} layers, {analysis.total_params:,} params, untrained (seed {args.seed})")
+    return 0

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+HELP = "Write a standalone plain-Keras script that builds, trains (the report's setup) and evaluates a spec on MNIST."
+
+
+def add_arguments(parser):
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("-o", "--output", metavar="OUT.py", help="write the script here instead of printing it")
+
+
+def run(args) -> int:
+    from ..analyzer import analyze
+    from ..atomic import write_text_atomic
+    from ..errors import RunError, plain_error
+    from ..generators import generate
+    from . import read_spec, write_stdout
+
+    analysis = analyze(read_spec(args.file))
+    script = generate(analysis)
+    if not args.output:
+        write_stdout(script)
+        return 0
+    try:
+        write_text_atomic(args.output, script)
+    except OSError as error:
+        raise plain_error(RunError, f"cannot write the script: {error.strerror or error}", args.output) from None
+    print(f"{args.output}: {analysis.spec.name} as plain Keras; run it with: python {args.output}")
+    return 0

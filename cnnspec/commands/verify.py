@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import sys
+
+from ..errors import SpecError
+
+HELP = "Build each spec in Keras and compare every row with the static analysis; exit 1 on any difference."
+
+
+def add_arguments(parser):
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".cnn files (a folder means its *.cnn)")
+
+
+def run(args) -> int:
+    from ..analyzer import analyze
+    from ..verification import report, verify
+    from . import read_spec, spec_paths
+
+    status = 0
+    for path in spec_paths(args.files):
+        try:
+            verification = verify(analyze(read_spec(path)))
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            status = 1
+            continue
+        print(report(verification, path))
+        if not verification.agrees:
+            status = 1
+    return status

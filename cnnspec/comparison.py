@@ -1,0 +1,148 @@
+"""Finished runs side by side: the report's Table 2 (validation loss, parameters, time) and
+the test accuracy, best by validation loss marked.
+
+Collect (`comparison_rows`) and render (`render_markdown`, `render_csv`) are separate; the
+rows come from results.json alone, so any finished runs compare, whoever trained them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .runs import RunResult
+
+CSV_COLUMNS = ("model", "val_loss", "total_params", "macs", "train_seconds", "test_accuracy",
+               "best", "run_dir")
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    model: str
+    val_loss: float | None
+    total_params: int
+    macs: int | None
+    train_seconds: float
+    test_accuracy: float
+    best: bool
+    run_dir: str
+
+
+def comparison_rows(runs: Sequence[RunResult]) -> tuple[ComparisonRow, ...]:
+    """One row per run, in the order given; the lowest validation loss is the best, as in the
+    report (runs on the full split have none and are never marked)."""
+    losses = [run.results.get("val_loss") for run in runs]
+    known = [loss for loss in losses if loss is not None]
+    best = min(known) if known else None
+    return tuple(
+        ComparisonRow(
+            model=run.name,
+            val_loss=loss,
+            total_params=int(run.results["params"]["total"]),
+            macs=run.results.get("macs"),
+            train_seconds=float(run.results["train_seconds"]),
+            test_accuracy=float(run.results["test_accuracy"]),
+            best=loss is not None and loss == best,
+            run_dir=str(run.run_dir),
+        )
+        for run, loss in zip(runs, losses)
+    )
+
+
+def render_markdown(rows: Sequence[ComparisonRow]) -> str:
+    """The table as Markdown, ready for a report; the best model in bold.
+
+    >>> row = ComparisonRow("Model 3", 0.04151, 449482, 3558912, 1193.0, 0.9896, True, "r")
+    >>> print(render_markdown([row]), end="")
+    | model | validation loss | total params | MACs | train time (m:ss) | test accuracy |
+    |:--|--:|--:|--:|--:|--:|
+    | **Model 3** (best) | 0.04151 | 449,482 | 3,558,912 | 19:53 | 98.96% |
+    """
+    lines = [
+        "| model | validation loss | total params | MACs | train time (m:ss) | test accuracy |",
+        "|:--|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        model = f"**{row.model}** (best)" if row.best else row.model
+        lines.append(
+            f"| {model} | {_loss(row.val_loss)} | {row.total_params:,} | "
+            f"{'—' if row.macs is None else f'{row.macs:,}'} | "
+            f"{minutes_seconds(row.train_seconds)} | {row.test_accuracy:.2%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(rows: Sequence[ComparisonRow]) -> str:
+    """The table as CSV with unrounded numbers, for spreadsheets and scripts."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if getattr(row, name) is None else getattr(row, name)
+                         for name in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def minutes_seconds(seconds: float) -> str:
+    """The report's time format, rounded to the second.
+
+    >>> minutes_seconds(818.4), minutes_seconds(59.6), minutes_seconds(3725)
+    ('13:38', '1:00', '62:05')
+    """
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def _loss(value: float | None) -> str:
+    # Five decimals, as the report's Table 2 prints its losses.
+    return "—" if value is None else f"{value:.5f}"
+
+
+# --- training and comparing in one go (`cnnspec compare`) ---------------------------------
+
+
+def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path] = (), *,
+            log=None, progress_bar: bool = False) -> tuple[ComparisonRow, ...]:
+    """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
+    unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
+    loss.png into `out`. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
+    import dataclasses
+
+    from . import atomic
+    from .plotting import plot_comparison
+    from .runs import load_run
+    from .training import path_safe, train
+
+    out = Path(out)
+    finished = [load_run(run) for run in runs]
+    out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    for spec in specs:
+        run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
+        resume = run_dir.is_dir() and any(run_dir.iterdir())
+        finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
+                              log=log, progress_bar=progress_bar))
+    rows = comparison_rows(finished)
+    atomic.write_text_atomic(out / "table.md", render_markdown(rows))
+    atomic.write_text_atomic(out / "table.csv", render_csv(rows))
+    labels: set[str] = set()
+    plot_comparison({_unique(run.name, labels, " "): run.history for run in finished},
+                    out / "loss.png", title="Loss over epochs")
+    return rows
+
+
+def _unique(name: str, used: set[str], separator: str = "-") -> str:
+    """`name`, or `name-2`, `name-3`, ... when it was taken; records the one returned.
+
+    >>> used = set(); [_unique("m", used) for _ in range(3)]
+    ['m', 'm-2', 'm-3']
+    """
+    candidate, number = name, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{name}{separator}{number}"
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,63 @@
+"""The report's training recipe as a value: what `cnnspec train` is told, and its defaults.
+
+Light on purpose (no NumPy, no Keras): the command line reads its defaults from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Diagnostic, RunError
+
+REPORT_SEED = 6570518
+SPLITS = ("fold", "full")
+DISTRIBUTE = ("mirrored",)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train; the defaults are the report's general setup."""
+
+    epochs: int = 50
+    batch_size: int = 100
+    lr: float = 0.05
+    seed: int = REPORT_SEED
+    split: str = "fold"
+    limit: int | None = None
+    data: str | None = None
+    out: str | None = None
+    resume: bool = False
+    distribute: str | None = None
+
+    def __post_init__(self):
+        problems = []
+        for name in ("epochs", "batch_size"):
+            if not _is_int(getattr(self, name)) or getattr(self, name) < 1:
+                problems.append(f"{name} must be a whole number >= 1; got {getattr(self, name)!r}")
+        if self.limit is not None and (not _is_int(self.limit) or self.limit < 1):
+            problems.append(f"limit must be a whole number >= 1 (or None); got {self.limit!r}")
+        if not _is_int(self.seed) or not 0 <= self.seed < 2**32:
+            problems.append(f"seed must be a whole number in [0, 2**32); got {self.seed!r}")
+        if not isinstance(self.lr, (int, float)) or not (math.isfinite(self.lr) and self.lr > 0):
+            problems.append(f"lr must be a finite number > 0; got {self.lr!r}")
+        if self.split not in SPLITS:
+            problems.append(f"split must be one of {', '.join(SPLITS)}; got {self.split!r}")
+        if self.distribute is not None and self.distribute not in DISTRIBUTE:
+            problems.append(f"distribute must be one of {', '.join(DISTRIBUTE)} (or None); "
+                            f"got {self.distribute!r}")
+        if self.resume and self.out is None:
+            problems.append("resume needs out: the directory of the run to continue")
+        if problems:
+            raise RunError([Diagnostic(p, 1, 1, "<train config>") for p in problems])
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """What results.json and the checkpoint record: everything but where and how to resume."""
+        return {name: getattr(self, name)
+                for name in ("epochs", "batch_size", "lr", "seed", "split", "limit", "data",
+                             "distribute")}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -1,0 +1,506 @@
+"""Train a spec on MNIST with the report's recipe: one run, one directory, reproducible.
+
+Public API (stable: `cnnspec train`, `cnnspec compare` and sweeps call it)::
+
+    from cnnspec.training import TrainConfig, train, resume_config
+    config = TrainConfig(epochs=3, limit=6000, out="runs/m3")  # the report's values otherwise
+    result = train(spec, config, log=print)                    # -> cnnspec.runs.RunResult
+    result.run_dir, result.results["test_accuracy"], result.history[-1].val_loss
+    config = resume_config("runs/m3", epochs=5)                 # an interrupted run, to go on
+
+`TrainConfig` (frozen): epochs 50, batch_size 100, lr 0.05, seed 6570518, split "fold"
+(the report's first of 5 folds: 48,000 train / 12,000 validation) or "full" (all 60,000,
+as in its 2.b), limit (train on the first N training images), data (an MNIST .npz; else
+`cnnspec.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
+distribute (None: the best single device; "mirrored": `tf.distribute.MirroredStrategy`).
+
+`train` writes the files listed in `cnnspec.runs` and returns the `RunResult` of
+results.json. It raises `RunError` for a spec MNIST cannot train, a resume that does not
+match, or a non-finite loss (the finished epochs stay on disk), and `DataError` when MNIST
+cannot be found. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
+
+The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
+plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op
+determinism, so a run repeats exactly and a resumed run equals an uninterrupted one.
+(Both are process-wide: `train` sets Keras's global seed and turns op determinism on.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import importlib.util
+import math
+import os
+import platform
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import atomic
+from .analyzer import Analysis, analyze
+from .errors import Diagnostic, RunError, plain_error
+from .ir import Dense, Spec
+from .recipe import TrainConfig
+from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
+                   read_state, write_results, write_state)
+from .splits import epoch_order, split_training_images
+
+__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "check_trainable_on_mnist",
+           "default_run_dir"]
+
+Log = Callable[[str], None] | None
+
+CLASSES = 10
+MNIST_PIXELS = 28 * 28
+# Settings of this run that a resume must share; the number of epochs may grow.
+RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit")
+# Several SGD steps per call into TensorFlow: the per-step Python overhead is what limits
+# small models on CPU (benchmarks/train_throughput.py); the results are the same.
+STEPS_PER_EXECUTION = 10
+# pixels / 255 computed in float64 and rounded once to float32, as the report's
+# `x_train / 255` was before Keras cast it: the model sees exactly the report's inputs.
+PIXEL_VALUES = (np.arange(256) / 255).astype(np.float32)
+
+
+def resume_config(run_dir: str | os.PathLike, **given: Any) -> TrainConfig:
+    """The config an unfinished (or finished) run was started with, with `given` values
+    that are not None put over it, ready to `train` with `resume=True`."""
+    paths = RunPaths(Path(run_dir))
+    if paths.results.is_file():
+        stored = load_run(paths.root).results["hyperparameters"]
+    else:
+        state = read_state(paths)
+        stored = state.config if state is not None else None
+    if stored is None:
+        raise _error(f"nothing to resume in {paths.root}: no finished epoch was recorded there "
+                     "(checkpoint/state.json); start a new run instead", paths.root)
+    fields = {field.name for field in dataclasses.fields(TrainConfig)}
+    settings = {name: value for name, value in stored.items() if name in fields}
+    settings.update({name: value for name, value in given.items() if value is not None})
+    return TrainConfig(**{**settings, "out": str(paths.root), "resume": True})
+
+
+def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
+          progress_bar: bool = False) -> RunResult:
+    """Train `spec` as `config` says and return the finished run (see the module docstring).
+
+    `log` receives one line per event (data source, each epoch unless `progress_bar`,
+    the result); `progress_bar` shows Keras's bar instead of the epoch lines.
+    """
+    config = config or TrainConfig()
+    analysis = analyze(spec)
+    check_trainable_on_mnist(analysis)
+    paths = RunPaths(Path(config.out) if config.out else default_run_dir(spec.name))
+    spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
+    state = _resume_point(paths, config, spec_sha256)
+    if isinstance(state, RunResult):
+        _say(log, f"{paths.root}: already finished; nothing to train")
+        return state
+    from .data import load_mnist, verify
+
+    mnist = load_mnist(config.data, log=log)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    split = split_training_images(config.split, len(mnist.x_train), config.seed, config.limit)
+    tf, keras = _import_tensorflow()
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+    strategy = _strategy(tf, config.distribute)
+    inputs = _Inputs(tf, spec.input_shape, config.batch_size)
+
+    with strategy.scope():
+        if state is None:
+            model = _compiled_model(keras, tf, spec, config)
+            history: list[EpochMetrics] = []
+        else:
+            model = keras.models.load_model(paths.checkpoint / state.model_file)
+            history = list(state.history)
+            _say(log, f"resuming {paths.root} after epoch {state.epochs_done}")
+    x_train, y_train = mnist.x_train[split.train], mnist.y_train[split.train]
+    validation = (inputs.batches(mnist.x_train[split.validation], mnist.y_train[split.validation])
+                  if len(split.validation) else None)
+    validating = (f"validating on {len(split.validation):,}" if len(split.validation)
+                  else "no validation (full split)")
+    _say(log, f"{spec.name}: {analysis.total_params:,} params; training on {len(x_train):,} "
+              f"images, {validating}; {config.epochs} epoch{'s' * (config.epochs != 1)}, "
+              f"batch {config.batch_size}, SGD lr {config.lr}, seed {config.seed}")
+
+    _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
+                spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
+                f"--out {paths.root} --resume")
+    test = model.evaluate(inputs.batches(mnist.x_test, mnist.y_test), verbose=0, return_dict=True)
+    results = _results(spec, analysis, spec_sha256, config, split, history, test,
+                       test_size=len(mnist.y_test), data_source=mnist.source,
+                       data_verified=not verify(mnist), devices=_devices(tf, strategy, model),
+                       versions=_versions(tf, keras))
+    _write_outputs(model, paths, history, results, title=f"{spec.name}: loss over epochs")
+    _say(log, f"{spec.name}: test accuracy {test['accuracy']:.2%}, test loss "
+              f"{test['loss']:.5f}; run in {paths.root}")
+    return RunResult(paths.root, results, tuple(history))
+
+
+def _run_epochs(model, inputs: "_Inputs", x_train, y_train, validation,
+                history: list[EpochMetrics], paths: RunPaths, config: TrainConfig,
+                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str) -> None:
+    """Train the epochs not yet in `history`, checkpointing each as it finishes."""
+    board = _TensorBoard(inputs.tf, paths.logs, log)
+    try:
+        for epoch in range(len(history), config.epochs):
+            order = epoch_order(len(x_train), config.seed, epoch)
+            row = _train_one_epoch(model, inputs.batches(x_train[order], y_train[order]),
+                                   validation, epoch, config, progress_bar)
+            _stop_if_not_finite(row, paths, config)
+            history.append(row)
+            _checkpoint(model, paths, config, spec_sha256, history)
+            board.write(row)
+            if not progress_bar:
+                _say(log, _epoch_line(row, config.epochs))
+    except KeyboardInterrupt:
+        new_line = "\n" if progress_bar else ""  # a progress bar leaves the cursor on its line
+        _say(log, f"{new_line}interrupted after {len(history)} finished epoch(s); the run is "
+                  f"resumable: {resume_hint}")
+        raise
+    finally:
+        board.close()
+
+
+def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
+                   results: dict[str, Any], title: str) -> None:
+    """model.keras and loss.png, then results.json, which marks the run finished."""
+    from .plotting import plot_run
+
+    with atomic.atomic_path(paths.model) as temp:
+        model.save(temp)
+    plot_run(history, paths.plot, title=title)
+    write_results(paths, results)
+    shutil.rmtree(paths.checkpoint, ignore_errors=True)  # model.keras holds all it held
+
+
+# --- checks before anything heavy is imported --------------------------------------------
+
+
+def check_trainable_on_mnist(analysis: Analysis) -> None:
+    """MNIST has 28x28 grey pixels and 10 classes, and the recipe's loss needs a softmax."""
+    spec = analysis.spec
+    lines = spec.text.split("\n")
+
+    def error(message: str, line: int, column: int) -> RunError:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return RunError(Diagnostic(message, max(line, 1), max(column, 1), spec.source, text))
+
+    if math.prod(spec.input_shape) != MNIST_PIXELS:
+        shape = "x".join(map(str, spec.input_shape))
+        raise error(f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {shape} "
+                    f"= {math.prod(spec.input_shape)}; write `input 28x28x1` (or `input 784`)",
+                    spec.input_span.line, spec.input_span.column)
+    last = spec.layers[-1]
+    if analysis.output_shape != (CLASSES,) or not isinstance(last, Dense) or last.activation != "softmax":
+        raise error(f"the recipe trains a softmax over MNIST's {CLASSES} classes with categorical "
+                    f"cross-entropy; the network must end in `dense {CLASSES} softmax`",
+                    last.span.line, last.span.column)
+
+
+def default_run_dir(name: str, now: datetime.datetime | None = None) -> Path:
+    """`runs/<name>-<timestamp>`, the name made safe for a path.
+
+    >>> default_run_dir("Model 3", datetime.datetime(2024, 5, 1, 12, 30, 5)).as_posix()
+    'runs/Model-3-20240501-123005'
+    """
+    stamp = (now or datetime.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{path_safe(name)}-{stamp}"
+
+
+def path_safe(name: str) -> str:
+    """A spec name as one path component.
+
+    >>> path_safe("Model 3"), path_safe("../x y"), path_safe("///")
+    ('Model-3', 'x-y', 'model')
+    """
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "model"
+
+
+def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
+    """None to start afresh, the `CheckpointState` to continue, or the finished `RunResult`."""
+    exists = paths.root.is_dir()
+    if not config.resume:
+        if exists and any(paths.root.iterdir()):
+            raise _error(f"{paths.root} is not empty; pass --resume to continue the run in it, "
+                         "or choose another --out", paths.root)
+        return None
+    if not exists:
+        raise _error(f"nothing to resume: {paths.root} does not exist", paths.root)
+    if paths.results.is_file():
+        finished = load_run(paths.root)
+        _require_same_run(finished.results["hyperparameters"], finished.results["spec"]["sha256"],
+                          config, spec_sha256, paths, same_epochs=True)
+        return finished
+    state = read_state(paths)
+    if state is None:
+        return None  # interrupted before its first epoch ended: nothing to keep
+    _require_same_run(state.config, state.spec_sha256, config, spec_sha256, paths)
+    if config.epochs < state.epochs_done:
+        raise _error(f"the run has already finished {state.epochs_done} epochs; --epochs "
+                     f"{config.epochs} would end it before that", paths.root)
+    if not (paths.checkpoint / state.model_file).is_file():
+        raise _error(f"the checkpoint names {state.model_file}, which is missing", paths.state)
+    return state
+
+
+def _require_same_run(stored: dict[str, Any], stored_sha256: str, config: TrainConfig,
+                      spec_sha256: str, paths: RunPaths, same_epochs: bool = False) -> None:
+    if stored_sha256 != spec_sha256:
+        raise _error("the spec differs from the one this run was trained from (SHA-256 "
+                     f"{stored_sha256[:12]}…, now {spec_sha256[:12]}…); resume it with the "
+                     "same spec, or start a new run", paths.root)
+    names = RESUME_MUST_MATCH + (("epochs",) if same_epochs else ())
+    differ = [f"{name} {stored.get(name)!r} (asked: {getattr(config, name)!r})"
+              for name in names if stored.get(name) != getattr(config, name)]
+    if differ:
+        what = "finished" if same_epochs else "was started"
+        raise _error(f"this run {what} with {', '.join(differ)}; resume it with its own "
+                     "settings, or start a new run", paths.root)
+
+
+# --- the Keras part (imported only here) -------------------------------------------------
+
+
+def _import_tensorflow():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ banners out
+    import keras
+    import tensorflow as tf
+
+    return tf, keras
+
+
+def _strategy(tf, distribute: str | None):
+    if distribute == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()  # the default: TensorFlow's best single device
+
+
+def _compiled_model(keras, tf, spec: Spec, config: TrainConfig):
+    from . import to_keras
+
+    model = to_keras(spec, seed=config.seed)
+    # TensorFlow opens a name scope named after the model when it traces a training step,
+    # and such names may not contain spaces ("Model 3"); the layers keep their names.
+    if not re.fullmatch(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*", model.name):
+        model.name = path_safe(model.name).replace("-", "_")
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer=keras.optimizers.SGD(learning_rate=config.lr),
+        metrics=["accuracy"],
+        # XLA made Model 3 several times slower on CPU; on GPU, Keras's own choice.
+        jit_compile="auto" if tf.config.list_physical_devices("GPU") else False,
+        steps_per_execution=STEPS_PER_EXECUTION,
+    )
+    return model
+
+
+class _Inputs:
+    """Batches from uint8 arrays in memory: normalised and one-hot encoded inside tf.data,
+    in parallel with training, so the full float32 copy of MNIST never exists."""
+
+    def __init__(self, tf, input_shape: tuple[int, ...], batch_size: int):
+        self.tf = tf
+        self.batch_size = batch_size
+        pixel_values = tf.constant(PIXEL_VALUES)
+        shape = (-1, *input_shape)
+
+        def to_model_input(images, labels):
+            pixels = tf.gather(pixel_values, tf.cast(images, tf.int32))
+            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), CLASSES)
+
+        self.to_model_input = to_model_input
+
+    def batches(self, images: np.ndarray, labels: np.ndarray):
+        tf = self.tf
+        dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(self.batch_size)
+        dataset = dataset.map(self.to_model_input, num_parallel_calls=tf.data.AUTOTUNE)
+        return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _train_one_epoch(model, batches, validation, epoch: int, config: TrainConfig,
+                     progress_bar: bool) -> EpochMetrics:
+    from .callbacks import EpochClock, StopOnNonFiniteLoss, WholeRunProgressBar
+
+    # One fit() call per epoch, each over that epoch's own shuffle: the order depends on the
+    # epoch number alone, so resuming at any epoch replays exactly the uninterrupted run.
+    clock = EpochClock()
+    callbacks = [clock, StopOnNonFiniteLoss()]
+    if progress_bar:
+        callbacks.append(WholeRunProgressBar(config.epochs))
+    fit = model.fit(batches, validation_data=validation, initial_epoch=epoch, epochs=epoch + 1,
+                    shuffle=False, verbose=1 if progress_bar else 0, callbacks=callbacks)
+    logs = {name: values[-1] for name, values in fit.history.items()}
+    return EpochMetrics(
+        epoch=epoch + 1,
+        loss=float(logs.get("loss", math.nan)),
+        accuracy=float(logs.get("accuracy", math.nan)),
+        val_loss=float(logs["val_loss"]) if "val_loss" in logs else None,
+        val_accuracy=float(logs["val_accuracy"]) if "val_accuracy" in logs else None,
+        seconds=clock.train_seconds,
+    )
+
+
+def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig) -> None:
+    if math.isfinite(row.loss):
+        return
+    done = row.epoch - 1
+    finished = "epoch 1 is" if done == 1 else f"epochs 1-{done} are"
+    kept = (f"{finished} kept in {paths.metrics} and {paths.checkpoint}" if done
+            else "no epoch had finished")
+    raise _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
+                 f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
+                 f"the network: try a --lr below {config.lr}", paths.root)
+
+
+def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
+                history: list[EpochMetrics]) -> None:
+    """The model (weights and optimizer state) first, then the record that commits it."""
+    epoch = history[-1].epoch
+    model_file = paths.epoch_model(epoch)
+    paths.checkpoint.mkdir(exist_ok=True)
+    with atomic.atomic_path(model_file) as temp:
+        model.save(temp)
+    write_state(paths, CheckpointState(epoch, model_file.name, config.hyperparameters(),
+                                       spec_sha256, tuple(history)))
+    atomic.write_text_atomic(paths.metrics, metrics_csv(history))
+    for older in paths.checkpoint.glob("epoch-*.keras"):
+        if older != model_file:
+            older.unlink(missing_ok=True)
+
+
+class _TensorBoard:
+    """Per-epoch scalars as Keras's TensorBoard callback names them (epoch_loss, ...), written
+    by cnnspec because each fit() call runs one epoch. Skipped, with a note, when the
+    tensorboard package (which tf.summary needs) is missing."""
+
+    def __init__(self, tf, logs: Path, log: Log):
+        self.tf = tf
+        self.logs = logs
+        self.writers: dict[str, Any] = {}
+        self.enabled = importlib.util.find_spec("tensorboard") is not None
+        if not self.enabled:
+            _say(log, "TensorBoard logs skipped: install the tensorboard package to get them")
+
+    def write(self, row: EpochMetrics) -> None:
+        if not self.enabled:
+            return
+        for part, prefix in (("train", ""), ("validation", "val_")):
+            values = {"loss": getattr(row, f"{prefix}loss"),
+                      "accuracy": getattr(row, f"{prefix}accuracy")}
+            if values["loss"] is None:
+                continue
+            writer = self.writers.get(part)
+            if writer is None:
+                writer = self.writers[part] = self.tf.summary.create_file_writer(str(self.logs / part))
+            with writer.as_default(step=row.epoch - 1):  # Keras counts epochs from 0 here
+                for name, value in values.items():
+                    self.tf.summary.scalar(f"epoch_{name}", value)
+            writer.flush()
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConfig, split,
+             history: list[EpochMetrics], test: dict[str, float], *, test_size: int,
+             data_source: str, data_verified: bool, devices: dict[str, Any],
+             versions: dict[str, str]) -> dict[str, Any]:
+    train_seconds = sum(row.seconds for row in history)
+    last = history[-1]
+    return {
+        "spec": {"name": spec.name, "file": spec.source, "sha256": spec_sha256},
+        "params": {"total": analysis.total_params, "trainable": analysis.trainable_params,
+                   "non_trainable": analysis.non_trainable_params},
+        "macs": analysis.total_macs,
+        "hyperparameters": config.hyperparameters(),
+        "recipe": {"optimizer": "SGD (no momentum)", "loss": "categorical_crossentropy",
+                   "pixels": "uint8 / 255", "labels": "one-hot",
+                   "shuffle": "every epoch, from the seed and the epoch number"},
+        "data": {"source": data_source, "verified": data_verified},
+        "split_sizes": {"train": int(len(split.train)), "validation": int(len(split.validation)),
+                        "test": test_size},
+        "epochs_done": len(history),
+        "train_seconds": train_seconds,
+        "samples_per_second": len(split.train) * len(history) / train_seconds,
+        "loss": last.loss,
+        "accuracy": last.accuracy,
+        "val_loss": last.val_loss,
+        "val_accuracy": last.val_accuracy,
+        "test_loss": float(test["loss"]),
+        "test_accuracy": float(test["accuracy"]),
+        "versions": versions,
+        "device": devices,
+        "finished": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+
+
+def _devices(tf, strategy, model) -> dict[str, Any]:
+    return {
+        "strategy": type(strategy).__name__.lstrip("_"),
+        "replicas": int(strategy.num_replicas_in_sync),
+        "devices": [device.name for device in tf.config.list_logical_devices()
+                    if device.device_type in ("CPU", "GPU")],
+        "gpus": [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+                 for gpu in tf.config.list_physical_devices("GPU")],
+        "cpu": _cpu_name(),
+        "cpu_count": os.cpu_count(),
+        "jit_compile": bool(model.jit_compile),
+    }
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _versions(tf, keras) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        cnnspec_version = version("cnnspec")
+    except PackageNotFoundError:
+        cnnspec_version = "unknown"
+    return {"cnnspec": cnnspec_version, "tensorflow": tf.__version__, "keras": keras.__version__,
+            "numpy": np.__version__, "python": platform.python_version()}
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _epoch_line(row: EpochMetrics, epochs: int) -> str:
+    """One line per epoch when there is no terminal to draw a progress bar on.
+
+    >>> print(_epoch_line(EpochMetrics(3, 0.25, 0.9, 0.5, 0.875, 14.2), 50))
+    epoch 3/50: loss 0.25000, accuracy 0.9000, val_loss 0.50000, val_accuracy 0.8750 (14.2 s)
+    """
+    parts = [f"loss {row.loss:.5f}", f"accuracy {row.accuracy:.4f}"]
+    if row.val_loss is not None:
+        parts += [f"val_loss {row.val_loss:.5f}", f"val_accuracy {row.val_accuracy:.4f}"]
+    return f"epoch {row.epoch}/{epochs}: {', '.join(parts)} ({row.seconds:.1f} s)"
+
+
+def _error(message: str, where: Path | str) -> RunError:
+    return plain_error(RunError, message, str(where))
+
+
+def _say(log: Log, message: str) -> None:
+    if log is not None:
+        log(message)

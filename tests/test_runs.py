@@ -1,0 +1,159 @@
+"""Run directories without training: the records round-trip, unfinished runs say so, the
+comparison marks the lowest validation loss, files are replaced whole, configs validate."""
+
+import csv
+import io
+import json
+import math
+
+import pytest
+
+from cnnspec import atomic
+from cnnspec.comparison import comparison_rows, minutes_seconds, render_csv, render_markdown
+from cnnspec.errors import RunError
+from cnnspec.recipe import TrainConfig
+from cnnspec.runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run,
+                          metrics_csv, read_metrics, read_state, write_results, write_state)
+
+HISTORY = (
+    EpochMetrics(1, 2.302585092994046, 0.1, 1.0 / 3.0, 0.5, 1.25),
+    EpochMetrics(2, 0.1 + 0.2, 0.9, 0.2, 0.95, 1.0),
+)
+
+
+def finished_run(tmp_path, name, val_loss, params=1000, seconds=61.0, accuracy=0.9):
+    paths = RunPaths(tmp_path / name)
+    paths.root.mkdir()
+    atomic.write_text_atomic(paths.metrics, metrics_csv(HISTORY))
+    write_results(paths, {"spec": {"name": name}, "params": {"total": params}, "macs": 5,
+                          "val_loss": val_loss, "train_seconds": seconds,
+                          "test_accuracy": accuracy})
+    return load_run(paths.root)
+
+
+# --- metrics.csv and the checkpoint record -----------------------------------------------
+
+
+def test_metrics_round_trip_exactly(tmp_path):
+    path = tmp_path / "metrics.csv"
+    atomic.write_text_atomic(path, metrics_csv(HISTORY))
+    assert read_metrics(path) == HISTORY  # repr() of a float reads back as the same float
+
+
+def test_metrics_without_validation_leave_the_columns_empty(tmp_path):
+    rows = (EpochMetrics(1, 0.5, 0.75, None, None, 2.0),)
+    text = metrics_csv(rows)
+    assert list(csv.reader(io.StringIO(text)))[1] == ["1", "0.5", "0.75", "", "", "2.0"]
+    path = tmp_path / "m.csv"
+    path.write_text(text)
+    assert read_metrics(path) == rows
+
+
+def test_checkpoint_state_round_trips(tmp_path):
+    paths = RunPaths(tmp_path)
+    state = CheckpointState(2, "epoch-0002.keras", TrainConfig(epochs=5).hyperparameters(),
+                            "ab" * 32, HISTORY)
+    assert read_state(paths) is None
+    write_state(paths, state)
+    assert read_state(paths) == state
+
+
+def test_damaged_checkpoint_record_is_a_run_error(tmp_path):
+    paths = RunPaths(tmp_path)
+    paths.checkpoint.mkdir()
+    paths.state.write_text(json.dumps({"format": 1, "epochs_done": 2}))
+    with pytest.raises(RunError, match="the checkpoint record is damaged"):
+        read_state(paths)
+
+
+def test_a_run_without_results_is_not_finished(tmp_path):
+    paths = RunPaths(tmp_path / "run")
+    paths.checkpoint.mkdir(parents=True)
+    write_state(paths, CheckpointState(1, "epoch-0001.keras", {}, "0" * 64, HISTORY[:1]))
+    with pytest.raises(RunError) as caught:
+        load_run(paths.root)
+    assert "did not finish (no results.json)" in str(caught.value)
+    assert f"--out {paths.root} --resume" in str(caught.value)
+
+
+def test_results_refuse_nan_rather_than_write_invalid_json(tmp_path):
+    with pytest.raises(ValueError):
+        write_results(RunPaths(tmp_path), {"val_loss": math.nan})
+    assert not (tmp_path / "results.json").exists()
+
+
+# --- atomic replacement ------------------------------------------------------------------
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "model.keras"
+    target.write_text("old")
+    with pytest.raises(OSError), atomic.atomic_path(target) as temp:
+        assert temp.suffix == ".keras" and temp.parent == tmp_path
+        temp.write_text("half")
+        raise OSError(28, "No space left on device")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]
+
+
+def test_replaced_file_gets_ordinary_permissions(tmp_path):
+    atomic.write_text_atomic(tmp_path / "results.json", "{}")
+    assert (tmp_path / "results.json").stat().st_mode & 0o044 == 0o044  # group/other may read
+
+
+# --- the comparison table ----------------------------------------------------------------
+
+
+def test_lowest_validation_loss_is_marked_best(tmp_path):
+    runs = [finished_run(tmp_path, "Model 1", 0.04368), finished_run(tmp_path, "Model 3", 0.04151),
+            finished_run(tmp_path, "Model 2", 0.04466)]
+    rows = comparison_rows(runs)
+    assert [row.model for row in rows] == ["Model 1", "Model 3", "Model 2"]
+    assert [row.best for row in rows] == [False, True, False]
+    table = render_markdown(rows).splitlines()
+    assert len(table) == 2 + 3
+    assert table[3].startswith("| **Model 3** (best) | 0.04151 |")
+
+
+def test_full_split_runs_have_no_validation_loss_and_are_never_best(tmp_path):
+    rows = comparison_rows([finished_run(tmp_path, "a", None), finished_run(tmp_path, "b", 0.5)])
+    assert [row.best for row in rows] == [False, True]
+    assert "| a | — |" in render_markdown(rows)
+
+
+def test_csv_keeps_unrounded_numbers(tmp_path):
+    rows = comparison_rows([finished_run(tmp_path, "a", 0.123456789, seconds=818.4)])
+    record = next(csv.DictReader(io.StringIO(render_csv(rows))))
+    assert float(record["val_loss"]) == 0.123456789
+    assert float(record["train_seconds"]) == 818.4
+    assert record["best"] == "True" and record["total_params"] == "1000"
+
+
+def test_time_is_printed_as_the_report_prints_it():
+    # Table 2's times: 13:38, 14:35, 19:53.
+    assert [minutes_seconds(s) for s in (818, 875, 1193)] == ["13:38", "14:35", "19:53"]
+
+
+def test_run_result_history_comes_from_metrics(tmp_path):
+    run = finished_run(tmp_path, "m", 0.2)
+    assert isinstance(run, RunResult) and run.history == HISTORY and run.name == "m"
+
+
+# --- the config --------------------------------------------------------------------------
+
+
+def test_config_defaults_are_the_reports_setup():
+    config = TrainConfig()
+    assert (config.epochs, config.batch_size, config.lr, config.seed, config.split) == \
+        (50, 100, 0.05, 6570518, "fold")
+
+
+def test_config_lists_every_bad_value_at_once():
+    with pytest.raises(RunError) as caught:
+        TrainConfig(epochs=0, batch_size=True, lr=float("nan"), seed=-1, split="folds",
+                    limit=0, distribute="tpu", resume=True)
+    lines = [d.message for d in caught.value.diagnostics]
+    assert len(lines) == 8
+    for fragment in ("epochs", "batch_size", "lr", "seed", "split", "limit", "distribute",
+                     "resume needs out"):
+        assert any(fragment in line for line in lines), fragment

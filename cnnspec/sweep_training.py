@@ -76,8 +76,9 @@ def write_comparison(runs: Sequence, out: str | Path):
 
     out = Path(out)
     rows = comparison_rows(runs)
-    atomic.write_text(out / "table.md", render_markdown(rows))
-    atomic.write_text(out / "table.csv", render_csv(rows))
+    out.mkdir(parents=True, exist_ok=True)
+    atomic.write_text_atomic(out / "table.md", render_markdown(rows))
+    atomic.write_text_atomic(out / "table.csv", render_csv(rows))
     plot_comparison({run.name: run.history for run in runs}, out / "loss.png", title="Loss over epochs")
     return rows
 

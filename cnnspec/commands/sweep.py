@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import sys
+
 HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse every variant "
-        "statically, and rank the survivors by cost with the Pareto frontier marked.")
+        "statically, rank the survivors by cost with the Pareto frontier marked, and "
+        "optionally train them (in process or on Ray) and compare them as `compare` does.")
 
 FORMATS = ("text", "csv", "json", "markdown")
 
@@ -18,11 +21,38 @@ def _count(text: str) -> int:
     return value
 
 
+def _amount(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
+
+
 def add_arguments(parser):
+    from .train import add_training_arguments, positive_float, positive_int
+
     parser.add_argument("file", metavar="FILE", help="a .cnn file, with or without grid syntax")
     parser.add_argument("--max-params", type=_count, metavar="N", help="drop variants with more parameters")
     parser.add_argument("--max-macs", type=_count, metavar="N", help="drop variants with more multiply-accumulates per sample")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="text")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="the static report's format (default: text)")
+    group = parser.add_argument_group("training the survivors")
+    group.add_argument("--train", action="store_true",
+                       help="train the survivors with one recipe; write table.md, table.csv and loss.png in --out")
+    group.add_argument("--top", type=positive_int, metavar="K", help="train only the K cheapest variants on the Pareto frontier")
+    group.add_argument("--out", metavar="DIR",
+                       help="where each variant's run (DIR/<id>) and the comparison go; the same command again resumes them")
+    group.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                       help="one Ray Tune trial per variant, on the cluster at ADDRESS or on a local Ray "
+                            "when none is given (needs cnnspec[ray]); default: one after another in this process")
+    group.add_argument("--ray-cpus", type=positive_int, metavar="N", help="CPUs of the local Ray instance (default: all)")
+    group.add_argument("--trial-cpus", type=positive_float, default=1, metavar="N", help="CPUs Ray reserves per trial (default 1)")
+    group.add_argument("--trial-gpus", type=_amount, default=0, metavar="N", help="GPUs Ray reserves per trial (default 0)")
+    add_training_arguments(parser)
 
 
 def run(args) -> int:
@@ -31,6 +61,38 @@ def run(args) -> int:
     from ..sweep import Budget, sweep
     from . import write_stdout
 
+    training_options = args.top is not None or args.out is not None or args.ray is not None
+    if training_options and not args.train:
+        print("cnnspec sweep: --top, --out and --ray go with --train", file=sys.stderr)
+        return 2
+    if args.train and not args.out:
+        print("cnnspec sweep: --train needs --out DIR for the runs and the comparison", file=sys.stderr)
+        return 2
     result = sweep(load_grid(args.file), Budget(args.max_params, args.max_macs))
     write_stdout(SWEEP_FORMATS[args.format](result))
-    return 0 if result.survivors else 1
+    if not result.survivors:
+        return 1
+    if args.train:
+        return _train(result, args)
+    return 0
+
+
+def _train(result, args) -> int:
+    from ..comparison import render_markdown
+    from ..sweep_training import train_sweep
+    from . import write_stdout
+    from .train import config_from_args
+
+    config = config_from_args(args, None, False)
+    ray_options = {"num_cpus": args.ray_cpus, "trial_cpus": args.trial_cpus, "trial_gpus": args.trial_gpus} if args.ray is not None else {}
+    rows = train_sweep(result, config, args.out, top=args.top, use_ray=args.ray is not None,
+                       ray_address=args.ray or None, log=_log, progress_bar=sys.stdout.isatty() and args.ray is None,
+                       **ray_options)
+    write_stdout("\n" + render_markdown(rows))
+    print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)
+    return 0
+
+
+def _log(message: str) -> None:
+    # Training progress goes to stderr: stdout holds the static report and the comparison.
+    print(message, file=sys.stderr, flush=True)

@@ -150,3 +150,13 @@ def test_a_tiny_sweep_trains_on_a_local_ray_with_one_report_per_epoch(sequential
     for variant, epochs in reports.items():
         metrics = (out / variant / "metrics.csv").read_text().splitlines()
         assert float(metrics[1].split(",")[1]) == epochs[0][1]
+
+
+@needs_mnist
+@pytest.mark.slow
+def test_json_output_stays_one_document_when_training(sequential, capsys):
+    """With --format json, stdout is the static report alone; the finished runs are reused."""
+    grid, out = sequential
+    assert main(["sweep", str(grid), "--train", "--out", str(out), "--data", REAL_MNIST, *TINY_ARGS,
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2

@@ -88,7 +88,9 @@ def _train(result, args) -> int:
     rows = train_sweep(result, config, args.out, top=args.top, use_ray=args.ray is not None,
                        ray_address=args.ray or None, log=_log, progress_bar=sys.stdout.isatty() and args.ray is None,
                        **ray_options)
-    write_stdout("\n" + render_markdown(rows))
+    if args.format in ("text", "markdown"):
+        # JSON and CSV keep stdout one document for tools; the table is in --out either way.
+        write_stdout("\n" + render_markdown(rows))
     print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)
     return 0
 

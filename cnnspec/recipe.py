@@ -30,12 +30,15 @@ class TrainConfig:
     out: str | None = None
     resume: bool = False
     distribute: str | None = None
+    max_params: int | None = None  # a guard, not a hyperparameter: see cnnspec.budget
 
     def __post_init__(self):
         problems = []
         for name in ("epochs", "batch_size"):
             if not _is_int(getattr(self, name)) or getattr(self, name) < 1:
                 problems.append(f"{name} must be a whole number >= 1; got {getattr(self, name)!r}")
+        if self.max_params is not None and (not _is_int(self.max_params) or self.max_params < 1):
+            problems.append(f"max_params must be a whole number >= 1 (or None); got {self.max_params!r}")
         if self.limit is not None and (not _is_int(self.limit) or self.limit < 1):
             problems.append(f"limit must be a whole number >= 1 (or None); got {self.limit!r}")
         if not _is_int(self.seed) or not 0 <= self.seed < 2**32:

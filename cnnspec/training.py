@@ -44,6 +44,7 @@ import numpy as np
 
 from . import atomic
 from .analyzer import Analysis, analyze
+from .budget import require_fits
 from .errors import Diagnostic, RunError, plain_error
 from .ir import Dense, Spec
 from .recipe import TrainConfig
@@ -96,6 +97,7 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     config = config or TrainConfig()
     analysis = analyze(spec)
     check_trainable_on_mnist(analysis)
+    require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
     paths = RunPaths(Path(config.out) if config.out else default_run_dir(spec.name))
     spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
     state = _resume_point(paths, config, spec_sha256)

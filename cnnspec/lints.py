@@ -15,9 +15,9 @@ from .counting import counted_list, counted_sample
 from .errors import Diagnostic
 from .ir import Conv, Pool, Span
 from .receptive_field import AxisWindows, axis_windows
+from .recipe import MNIST_CLASSES
 from .statements import layer_statement
 
-MNIST_CLASSES = 10
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
 
 

@@ -1,6 +1,5 @@
 """Resource bounds: an absurd model is refused with its figures before anything is allocated."""
 
-import sys
 
 import pytest
 
@@ -49,7 +48,6 @@ def test_commands_refuse_before_allocating(command, tmp_path, capsys):
     # at the layer most to blame: the dense weights to build it, the conv's outputs to train it
     line = 2 if command[0] == "train" else 3
     assert f"{spec}:{line}:1: error: huge needs about" in err and "of memory is free" in err
-    assert "tensorflow" not in sys.modules or command[0] != "draw"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.cnn"]  # nothing written
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..training_setup import REPORT_SEED
+from ..recipe import REPORT_SEED
 from .train import add_max_params_argument
 
 HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."

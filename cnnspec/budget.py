@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
 from .costs import FLOAT32_BYTES, training_memory
-from .errors import Diagnostic, RunError
+from .errors import RunError
 from .render.keras_table import readable_size
 
 
@@ -83,7 +83,4 @@ def require_fits(
             f"{readable_size(available)} of memory is free; shrink the model or the batch"
         )
     if problem:
-        lines = spec.text.split("\n")
-        line = row.layer.span.line
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        raise RunError(Diagnostic(problem, max(line, 1), max(row.layer.span.column, 1), spec.source, text))
+        raise RunError(spec.diagnostic(problem, row.layer.span))

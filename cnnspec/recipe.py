@@ -85,21 +85,15 @@ def check_trainable_on_mnist(analysis: Analysis) -> None:
     from .ir import Dense
 
     spec = analysis.spec
-    lines = spec.text.split("\n")
-
-    def problem(message: str, span) -> Diagnostic:
-        text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-        return Diagnostic(message, max(span.line, 1), max(span.column, 1), spec.source, text)
-
     problems = []
     if math.prod(spec.input_shape) != MNIST_PIXELS:
         shape = "x".join(map(str, spec.input_shape))
-        problems.append(problem(
+        problems.append(spec.diagnostic(
             f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {shape} "
             f"= {math.prod(spec.input_shape)}; write `input 28x28x1` (or `input 784`)", spec.input_span))
     last = spec.layers[-1]
     if analysis.output_shape != (MNIST_CLASSES,) or not isinstance(last, Dense) or last.activation != "softmax":
-        problems.append(problem(
+        problems.append(spec.diagnostic(
             f"the recipe trains a softmax over MNIST's {MNIST_CLASSES} classes with categorical "
             f"cross-entropy; the network must end in `dense {MNIST_CLASSES} softmax`", last.span))
     if problems:

@@ -5,14 +5,14 @@
 """
 
 from .analyzer import Analysis, LayerRow, analyze
-from .errors import Diagnostic, SpecError, SpecShapeError, SpecSyntaxError
+from .errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, SpecSyntaxError
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool, Spec
 from .loading import load, parse
-from .training_setup import REPORT_SEED
+from .recipe import REPORT_SEED
 
 __all__ = [
-    "Analysis", "AvgPool", "BatchNorm", "Conv", "Dense", "Diagnostic", "Dropout", "Flatten",
-    "LayerRow", "Pool", "Spec", "SpecError", "SpecShapeError", "SpecSyntaxError", "analyze",
+    "Analysis", "AvgPool", "BatchNorm", "Conv", "DataError", "Dense", "Diagnostic", "Dropout", "Flatten",
+    "LayerRow", "Pool", "RunError", "Spec", "SpecError", "SpecShapeError", "SpecSyntaxError", "analyze",
     "load", "parse", "to_keras",
 ]
 

@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .errors import Diagnostic, SpecShapeError
+from .errors import SpecShapeError
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Layer, Pool, Spec
 from .shapes import batchnorm_params, conv_output_size, conv_params, dense_params
 
@@ -169,11 +169,7 @@ def analyze(spec: Spec) -> Analysis:
         try:
             row = _row(layer, shape, rows[-1] if rows else None, name)
         except _ShapeMismatch as mismatch:
-            lines = spec.text.split("\n")
-            line_text = lines[layer.span.line - 1] if 0 < layer.span.line <= len(lines) else ""
-            raise SpecShapeError(
-                Diagnostic(str(mismatch), layer.span.line, layer.span.column, spec.source, line_text)
-            ) from None
+            raise SpecShapeError(spec.diagnostic(str(mismatch), layer.span)) from None
         rows.append(row)
         shape = row.output_shape
     return Analysis(spec, tuple(rows))

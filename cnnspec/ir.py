@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Union
 
+from .errors import Diagnostic
+
 # Keras 3 accepts each of these as `activation=` (tests check every one against Keras).
 ACTIVATIONS = (
     "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "swish", "silu", "selu",
@@ -161,6 +163,12 @@ class Spec:
     source: str = field(default="<string>", compare=False)
     input_span: Span = field(default=NOWHERE, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)
+
+    def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
+        """A diagnostic at `span` of this spec's source, with the line for its caret."""
+        lines = self.text.split("\n")
+        line_text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
 
     def __post_init__(self):
         if "/" in self.name:

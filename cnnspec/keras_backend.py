@@ -15,10 +15,10 @@ from pathlib import Path
 
 from .analyzer import Analysis, analyze
 from .atomic import atomic_path
-from .errors import Diagnostic, RunError, plain_error
+from .errors import RunError, plain_error
 from .ir import Spec
 from .layer_calls import LayerCall, Seed, Seeded, layer_calls
-from .training_setup import REPORT_SEED
+from .recipe import REPORT_SEED
 
 
 def import_keras():
@@ -126,11 +126,7 @@ def _refused(spec: Spec, call: LayerCall, error: ValueError) -> RunError:
     # colour codes; the first other line is the reason.
     lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines()]
     reason = next((line for line in lines if line and not line.startswith("Exception encountered")), str(error))
-    span = call.node.span
-    text = spec.text.split("\n")
-    line_text = text[span.line - 1] if 0 < span.line <= len(text) else ""
-    message = f"Keras cannot build {call.layer} here: {reason}"
-    return RunError(Diagnostic(message, max(span.line, 1), max(span.column, 1), spec.source, line_text))
+    return RunError(spec.diagnostic(f"Keras cannot build {call.layer} here: {reason}", call.node.span))
 
 
 def save_model(model, path: str | Path) -> None:

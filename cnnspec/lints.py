@@ -15,9 +15,9 @@ from .counting import counted_list, counted_sample
 from .errors import Diagnostic
 from .ir import Conv, Pool, Span
 from .receptive_field import AxisWindows, axis_windows
+from .recipe import MNIST_CLASSES
 from .statements import layer_statement
 
-MNIST_CLASSES = 10
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
 
 
@@ -165,14 +165,10 @@ LINTS: dict[str, Callable[..., Iterable[Finding]]] = {
 
 def lint(analysis: Analysis, ignore: Iterable[str] = (), classes: int = MNIST_CLASSES) -> list[Diagnostic]:
     """Warnings for a valid spec, in source order, minus the ignored lint ids."""
-    lines = analysis.spec.text.split("\n")
     found = []
     for code, check in LINTS.items():
         if code in ignore:
             continue
         findings = check(analysis, classes) if check is output_classes else check(analysis)
-        for finding in findings:
-            line = finding.span.line
-            text = lines[line - 1] if 0 < line <= len(lines) else ""
-            found.append(Diagnostic(finding.message, line, finding.span.column, analysis.spec.source, text, "warning", code))
+        found += [analysis.spec.diagnostic(f.message, f.span, "warning", code) for f in findings]
     return sorted(found, key=lambda d: (d.line, d.column))

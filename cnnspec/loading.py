@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .builder import build_spec, misuse_diagnostics
 from .errors import Diagnostic, SpecSyntaxError
-from .ir import Spec
+from .ir import Span, Spec
 from .parser import parse_statements
 
 
@@ -21,10 +21,8 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     if problems:
         diagnostics += misuse_diagnostics(problems, source, text)
     if not diagnostics and not spec.layers:
-        diagnostics.append(Diagnostic(
-            "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10",
-            spec.input_span.line if spec.input_span.line else 1, 1, source,
-            text.split("\n")[spec.input_span.line - 1] if spec.input_span.line else "",
+        diagnostics.append(spec.diagnostic(
+            "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10", Span(spec.input_span.line, 1)
         ))
     if diagnostics:
         raise SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
-from .errors import Diagnostic, SpecShapeError
+from .errors import SpecShapeError
 from .ir import Conv, Dense, Flatten, Pool
 from .shapes import conv_output_size, same_padding
 
@@ -188,11 +188,9 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     """
     spec = analysis.spec
     if len(spec.input_shape) != 3:
-        raise SpecShapeError(Diagnostic(
+        raise SpecShapeError(spec.diagnostic(
             f"explain follows the rows and columns of an image; this spec's input is the vector "
-            f"({spec.input_shape[0]},): give it an input HxWxC",
-            spec.input_span.line or 1, spec.input_span.column or 1, spec.source,
-            _line(spec, spec.input_span.line),
+            f"({spec.input_shape[0]},): give it an input HxWxC", spec.input_span,
         ))
     fields = (PIXEL, PIXEL)
     map_size: tuple[int, int] | None = None  # the last map's rows and columns, once flattened
@@ -201,10 +199,9 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
         if len(row.input_shape) == 3:
             height, width = row.input_shape[:2]
             if max(height, width) > MAX_LISTED:
-                raise SpecShapeError(Diagnostic(
+                raise SpecShapeError(spec.diagnostic(
                     f"explain lists every row and column, up to {MAX_LISTED:,} a side; "
-                    f"the input of {row.name} is {height}x{width}",
-                    row.line, row.layer.span.column, spec.source, _line(spec, row.line),
+                    f"the input of {row.name} is {height}x{width}", row.layer.span,
                 ))
             window, strides, padding = _window_of(row.layer)
             windows = tuple(axis_windows(n, k, s, padding) for n, k, s in zip((height, width), window, strides))
@@ -219,7 +216,3 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
         found.append(LayerField(row, None, fields))
     return tuple(found)
 
-
-def _line(spec, line: int) -> str:
-    lines = spec.text.split("\n")
-    return lines[line - 1] if 0 < line <= len(lines) else ""

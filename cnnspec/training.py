@@ -44,20 +44,18 @@ import numpy as np
 
 from . import atomic
 from .analyzer import Analysis, analyze
-from .errors import Diagnostic, RunError, plain_error
-from .ir import Dense, Spec
-from .recipe import TrainConfig
+from .budget import require_fits
+from .errors import RunError, plain_error
+from .ir import Spec
+from .recipe import MNIST_CLASSES, TrainConfig, check_trainable_on_mnist
 from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
                    read_state, write_results, write_state)
 from .splits import epoch_order, split_training_images
 
-__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "check_trainable_on_mnist",
-           "default_run_dir"]
+__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "default_run_dir"]
 
 Log = Callable[[str], None] | None
 
-CLASSES = 10
-MNIST_PIXELS = 28 * 28
 # Settings of this run that a resume must share; the number of epochs may grow.
 RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit")
 # Several SGD steps per call into TensorFlow: the per-step Python overhead is what limits
@@ -96,6 +94,7 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     config = config or TrainConfig()
     analysis = analyze(spec)
     check_trainable_on_mnist(analysis)
+    require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
     paths = RunPaths(Path(config.out) if config.out else default_run_dir(spec.name))
     spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
     state = _resume_point(paths, config, spec_sha256)
@@ -182,27 +181,6 @@ def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
 
 
 # --- checks before anything heavy is imported --------------------------------------------
-
-
-def check_trainable_on_mnist(analysis: Analysis) -> None:
-    """MNIST has 28x28 grey pixels and 10 classes, and the recipe's loss needs a softmax."""
-    spec = analysis.spec
-    lines = spec.text.split("\n")
-
-    def error(message: str, line: int, column: int) -> RunError:
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        return RunError(Diagnostic(message, max(line, 1), max(column, 1), spec.source, text))
-
-    if math.prod(spec.input_shape) != MNIST_PIXELS:
-        shape = "x".join(map(str, spec.input_shape))
-        raise error(f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {shape} "
-                    f"= {math.prod(spec.input_shape)}; write `input 28x28x1` (or `input 784`)",
-                    spec.input_span.line, spec.input_span.column)
-    last = spec.layers[-1]
-    if analysis.output_shape != (CLASSES,) or not isinstance(last, Dense) or last.activation != "softmax":
-        raise error(f"the recipe trains a softmax over MNIST's {CLASSES} classes with categorical "
-                    f"cross-entropy; the network must end in `dense {CLASSES} softmax`",
-                    last.span.line, last.span.column)
 
 
 def default_run_dir(name: str, now: datetime.datetime | None = None) -> Path:
@@ -314,7 +292,7 @@ class _Inputs:
 
         def to_model_input(images, labels):
             pixels = tf.gather(pixel_values, tf.cast(images, tf.int32))
-            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), CLASSES)
+            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), MNIST_CLASSES)
 
         self.to_model_input = to_model_input
 

@@ -178,8 +178,8 @@ def test_emitted_script_trains_and_evaluates(tmp_path, monkeypatch, capsys):
 def test_emit_refuses_a_spec_mnist_does_not_fit(tmp_path, capsys):
     assert main(["emit", write(tmp_path, "c.cnn", "input 32x32x3\nconv 3x3x4\ndense 12\n")]) == 1
     err = capsys.readouterr().err
-    assert "c.cnn:1:1: error: MNIST images are 28x28x1 (or 784 as a vector), but the input is 32x32x3" in err
-    assert "c.cnn:3:1: error: MNIST has 10 classes, but the network ends in 12 outputs" in err
+    assert "c.cnn:1:1: error: MNIST images have 28x28x1 = 784 pixels; this input has 32x32x3" in err
+    assert "c.cnn:3:1: error: the recipe trains a softmax over MNIST's 10 classes" in err
 
 
 # --- verify -------------------------------------------------------------------------------

@@ -402,3 +402,30 @@ def test_data_command_verifies_and_caches(tmp_path, monkeypatch, capsys):
     np.savez(source, **{**arrays, "y_test": arrays["y_test"][::-1].copy()})
     assert main(["data", "--data", str(source)]) == 1
     assert "y_test differ from real MNIST" in capsys.readouterr().err
+
+
+@needs_mnist
+@pytest.mark.parametrize("delay", [0.0, 0.7, 1.9])
+def test_sigkill_at_any_moment_leaves_a_resumable_or_finished_run(tmp_path, delay):
+    """SIGKILL gives the process no chance to clean up: only the order and atomicity of its
+    writes can keep the run consistent (no results.json unless finished, each epoch once)."""
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "cnnspec", "train", str(SPECS / "exercise2b.cnn"),
+               "--limit", "500", "--epochs", "4", "--data", REAL_MNIST, "--out", str(out)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    paths = RunPaths(out)
+    deadline = time.monotonic() + 180
+    while not paths.state.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(delay)
+    process.kill()
+    process.wait(timeout=60)
+    if paths.results.exists():  # it finished before the kill: a complete run
+        assert [row.epoch for row in read_metrics(paths.metrics)] == [1, 2, 3, 4]
+        return
+    done = read_state(paths).epochs_done
+    assert 1 <= done <= 4
+    assert [row.epoch for row in read_metrics(paths.metrics)][:done] == list(range(1, done + 1))
+    assert main(["train", str(SPECS / "exercise2b.cnn"), "--out", str(out), "--resume"]) == 0
+    assert [row.epoch for row in read_metrics(paths.metrics)] == [1, 2, 3, 4]
+    assert json.loads(paths.results.read_text())["epochs_done"] == 4

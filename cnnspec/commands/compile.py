@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..training_setup import REPORT_SEED
+from ..recipe import REPORT_SEED
+from .train import add_max_params_argument
 
 HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."
 
@@ -19,17 +20,20 @@ def add_arguments(parser):
                         help="where to write the model (default: FILE's name with .keras, in the current folder)")
     parser.add_argument("--seed", type=int, default=REPORT_SEED,
                         help=f"seed for the initial weights (default: {REPORT_SEED}, the report's)")
+    add_max_params_argument(parser)
 
 
 def run(args) -> int:
     from pathlib import Path
 
     from ..analyzer import analyze
+    from ..budget import require_fits
     from ..keras_backend import save_model, to_keras
     from . import read_spec
 
     spec = read_spec(args.file)
     analysis = analyze(spec)
+    require_fits(analysis, batch=1, training=False, max_params=args.max_params)
     output = args.output or f"{Path(args.file).stem}.keras"
     save_model(to_keras(spec, args.seed, analysis), output)
     print(f"{output}: {spec.name}: {len(analysis.rows)} layers, {analysis.total_params:,} params, untrained (seed {args.seed})")

@@ -7,16 +7,24 @@ HELP = "Draw a spec as feature-map blocks with their shapes and the layers betwe
 SUFFIXES = (".svg", ".png")
 
 
+def add_max_params_argument(parser):
+    from .train import add_max_params_argument as add
+
+    add(parser)
+
+
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="the image to write; its suffix picks the format (.svg or .png)")
+    add_max_params_argument(parser)
 
 
 def run(args) -> int:
     from pathlib import Path
 
     from ..analyzer import analyze
+    from ..budget import require_fits
     from ..atomic import write_atomic
     from ..diagram import layout
     from ..errors import RunError, plain_error
@@ -26,7 +34,9 @@ def run(args) -> int:
     if output.suffix.lower() not in SUFFIXES:
         print(f"cnnspec draw: error: -o {args.output}: the name must end in .svg or .png", file=sys.stderr)
         return 2
-    diagram = layout(analyze(read_spec(args.file)))
+    analysis = analyze(read_spec(args.file))
+    require_fits(analysis, batch=1, training=False, max_params=args.max_params)
+    diagram = layout(analysis)
     if output.suffix.lower() == ".svg":
         from ..render.svg import render
 

@@ -39,6 +39,13 @@ def add_training_arguments(parser) -> None:
     group.add_argument("--distribute", choices=DISTRIBUTE,
                        help="mirrored: tf.distribute.MirroredStrategy over all GPUs "
                             "(default: the one best device)")
+    add_max_params_argument(group)
+
+
+def add_max_params_argument(parser) -> None:
+    parser.add_argument("--max-params", type=positive_int, metavar="N",
+                        help="refuse a model with more parameters (default: what fits in free memory; "
+                             "a model that needs more memory than is free is refused either way)")
 
 
 def config_from_args(args, out: str | None, resume: bool):
@@ -48,7 +55,7 @@ def config_from_args(args, out: str | None, resume: bool):
 
     given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
              "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data,
-             "distribute": args.distribute}
+             "distribute": args.distribute, "max_params": args.max_params}
     if resume:
         return resume_config(out, **given)
     return TrainConfig(**{name: value for name, value in given.items() if value is not None},

@@ -2,7 +2,7 @@
 
 The layers are `cnnspec.layer_calls` written out as source, the same calls `to_keras`
 makes, so the script's `build_model()` is the compiled model (weights included). The
-training part uses the report's setup (`cnnspec.training_setup.REPORT`) on MNIST.
+training part uses the report's recipe (`cnnspec.recipe`) on MNIST.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from string import Template
 from ..analyzer import Analysis, LayerRow
 from ..layer_calls import LayerCall, Seed, Seeded, layer_calls
 from ..render.keras_table import shape_text
-from ..training_setup import MNIST_CLASSES, REPORT, Hyperparameters, require_mnist_shapes
+from ..recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, TrainConfig, check_trainable_on_mnist
 
 LINE_LENGTH = 88
 LAYER_INDENT = " " * 12
@@ -93,9 +93,9 @@ if __name__ == "__main__":
 ''')
 
 
-def generate(analysis: Analysis, setup: Hyperparameters = REPORT) -> str:
-    """The script's text; a `SpecShapeError` if MNIST does not fit the spec's input or output."""
-    require_mnist_shapes(analysis)
+def generate(analysis: Analysis, setup: TrainConfig = TrainConfig()) -> str:
+    """The script's text; a `RunError` if MNIST does not fit the spec's input or output."""
+    check_trainable_on_mnist(analysis)
     spec = analysis.spec
     calls = layer_calls(spec, tuple(row.name for row in analysis.rows))
     layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
@@ -108,9 +108,9 @@ def generate(analysis: Analysis, setup: Hyperparameters = REPORT) -> str:
         seed=setup.seed,
         epochs=setup.epochs,
         batch_size=setup.batch_size,
-        learning_rate=python_literal(setup.learning_rate),
-        loss=python_literal(setup.loss),
-        pixel_scale=setup.pixel_scale,
+        learning_rate=python_literal(setup.lr),
+        loss=python_literal(LOSS),
+        pixel_scale=PIXEL_SCALE,
         total_params=f"{analysis.total_params:,}",
         trainable_params=f"{analysis.trainable_params:,}",
         layers=layers,

@@ -1,0 +1,61 @@
+"""Exit codes, for every command: 0 success, 1 an invalid spec or failed run, 2 misuse."""
+
+import contextlib
+import io
+
+import pytest
+
+from cnnspec.cli import COMMANDS, main
+from conftest import SPECS
+
+# Commands whose first argument is a spec file, with the rest of a valid command line.
+SPEC_COMMANDS = {
+    "check": [], "summary": [], "explain": [], "diff": ["{good}"], "draw": ["-o", "{tmp}/a.svg"],
+    "fmt": ["--check"], "compile": ["-o", "{tmp}/a.keras"], "emit": ["-o", "{tmp}/a.py"], "verify": [],
+    "train": ["--out", "{tmp}/run", "--data", "{tmp}/none.npz"], "compare": ["--out", "{tmp}/cmp"],
+}
+# Cheap enough to run to success here; the others succeed in their own test files.
+CHEAP = ("check", "summary", "explain", "diff", "draw", "fmt", "emit")
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(argv)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_every_command_is_covered():
+    assert set(COMMANDS) <= set(SPEC_COMMANDS) | {"data", "sweep"}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_unknown_option_is_misuse(command):
+    status, _, err = run([command, "--no-such-option"])
+    assert status == 2 and "usage:" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_is_success(command):
+    assert run([command, "--help"])[0] == 0
+
+
+@pytest.mark.parametrize("command", sorted(SPEC_COMMANDS))
+def test_an_invalid_spec_exits_1_with_a_located_error(command, tmp_path):
+    bad = tmp_path / "bad.cnn"
+    bad.write_text("conv 5x5x6\ndense 10 sigmod\n")
+    extra = [arg.format(tmp=tmp_path, good=SPECS / "model3.cnn") for arg in SPEC_COMMANDS[command]]
+    status, _, err = run([command, str(bad), *extra])
+    assert status == 1
+    assert f"{bad}:2:10: error: unknown activation 'sigmod'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", CHEAP)
+def test_success_exits_0(command, tmp_path):
+    extra = [arg.format(tmp=tmp_path, good=SPECS / "model1.cnn") for arg in SPEC_COMMANDS[command]]
+    assert run([command, str(SPECS / "model3.cnn"), *extra])[0] == 0
+
+
+def test_no_command_is_misuse():
+    assert run([])[0] == 2

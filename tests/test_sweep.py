@@ -98,7 +98,7 @@ def test_memory_agrees_with_the_cost_module(path):
 
 
 def test_sweep_json_follows_the_schema_with_one_entry_per_variant(capsys):
-    assert main(["sweep", str(FAMILY), "--max-params", "300,000", "--format", "json"]) == 0
+    assert main(["sweep", str(FAMILY), "--max-params", "300000", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) == {"total", "invalid", "over_budget", "variants"}
     assert (report["total"], report["invalid"], report["over_budget"]) == (8, 0, 4)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import sys
 
 HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse every variant "
-        "statically, rank the survivors by cost with the Pareto frontier marked, and "
-        "optionally train them (in process or on Ray) and compare them as `compare` does.")
+        "statically, drop those over --max-params/--max-macs, rank the survivors by cost with "
+        "the Pareto frontier marked, and optionally train them (in process or on Ray) and "
+        "compare them as `compare` does.")
 
 FORMATS = ("text", "csv", "json", "markdown")
 
@@ -37,7 +38,8 @@ def add_arguments(parser):
     from .train import add_training_arguments, positive_float, positive_int
 
     parser.add_argument("file", metavar="FILE", help="a .cnn file, with or without grid syntax")
-    parser.add_argument("--max-params", type=_count, metavar="N", help="drop variants with more parameters")
+    # --max-params comes with the training options below (the trainer refuses such models
+    # too); here it drops the variants over it before anything is trained.
     parser.add_argument("--max-macs", type=_count, metavar="N", help="drop variants with more multiply-accumulates per sample")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="the static report's format (default: text)")
     group = parser.add_argument_group("training the survivors")

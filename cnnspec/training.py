@@ -47,7 +47,7 @@ from .analyzer import Analysis, analyze
 from .budget import require_fits
 from .errors import RunError, plain_error
 from .ir import Spec
-from .recipe import MNIST_CLASSES, TrainConfig, check_trainable_on_mnist
+from .recipe import LOSS, MNIST_CLASSES, TrainConfig, check_trainable_on_mnist
 from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
                    read_state, write_results, write_state)
 from .splits import epoch_order, split_training_images
@@ -270,7 +270,7 @@ def _compiled_model(keras, tf, spec: Spec, config: TrainConfig):
     if not re.fullmatch(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*", model.name):
         model.name = path_safe(model.name).replace("-", "_")
     model.compile(
-        loss="categorical_crossentropy",
+        loss=LOSS,
         optimizer=keras.optimizers.SGD(learning_rate=config.lr),
         metrics=["accuracy"],
         # XLA made Model 3 several times slower on CPU; on GPU, Keras's own choice.
@@ -403,7 +403,7 @@ def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConf
                    "non_trainable": analysis.non_trainable_params},
         "macs": analysis.total_macs,
         "hyperparameters": config.hyperparameters(),
-        "recipe": {"optimizer": "SGD (no momentum)", "loss": "categorical_crossentropy",
+        "recipe": {"optimizer": "SGD (no momentum)", "loss": LOSS,
                    "pixels": "uint8 / 255", "labels": "one-hot",
                    "shuffle": "every epoch, from the seed and the epoch number"},
         "data": {"source": data_source, "verified": data_verified},

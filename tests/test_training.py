@@ -138,9 +138,20 @@ def test_model_keras_is_the_trained_model(learned):
 
 
 @needs_mnist
+def metrics_without_timing(run_dir) -> list[list[str]]:
+    """metrics.csv as written, less its `seconds` column (wall time is never repeatable)."""
+    rows = [line.split(",") for line in RunPaths(run_dir).metrics.read_text().splitlines()]
+    drop = rows[0].index("seconds")
+    return [row[:drop] + row[drop + 1 :] for row in rows]
+
+
 def test_same_seed_gives_identical_losses(reference, tmp_path):
     again = train(parse(DEEP_AND_LIGHT, "deep.cnn"), small(tmp_path / "again"))
     assert loss_columns(again.run_dir) == loss_columns(reference.run_dir)
+    assert metrics_without_timing(again.run_dir) == metrics_without_timing(reference.run_dir)  # to the bit
+    results = json.loads(RunPaths(again.run_dir).results.read_text())
+    assert results["hyperparameters"]["seed"] == 6570518
+    assert {"tensorflow", "keras"} <= set(results["versions"]) and results["device"]
     other = train(parse(DEEP_AND_LIGHT, "deep.cnn"), small(tmp_path / "other", seed=1, epochs=1))
     assert loss_columns(other.run_dir)[0] != loss_columns(reference.run_dir)[0]
 

@@ -340,15 +340,17 @@ def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig)
 
 def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
                 history: list[EpochMetrics]) -> None:
-    """The model (weights and optimizer state) first, then the record that commits it."""
+    """The model (weights and optimizer state) and the metrics first, then the record that
+    commits them: a kill at any moment leaves metrics.csv covering every committed epoch
+    (and at most one more, which a resume trains again and rewrites)."""
     epoch = history[-1].epoch
     model_file = paths.epoch_model(epoch)
     paths.checkpoint.mkdir(exist_ok=True)
     with atomic.atomic_path(model_file) as temp:
         model.save(temp)
+    atomic.write_text_atomic(paths.metrics, metrics_csv(history))
     write_state(paths, CheckpointState(epoch, model_file.name, config.hyperparameters(),
                                        spec_sha256, tuple(history)))
-    atomic.write_text_atomic(paths.metrics, metrics_csv(history))
     for older in paths.checkpoint.glob("epoch-*.keras"):
         if older != model_file:
             older.unlink(missing_ok=True)

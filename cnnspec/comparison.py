@@ -8,11 +8,14 @@ rows come from results.json alone, so any finished runs compare, whoever trained
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .render.table import Column, Table, to_latex, to_text
 from .runs import RunResult
 
 CSV_COLUMNS = ("model", "val_loss", "total_params", "macs", "train_seconds", "test_accuracy",
@@ -86,6 +89,35 @@ def render_csv(rows: Sequence[ComparisonRow]) -> str:
     return out.getvalue()
 
 
+COMPARE_FORMATS = ("markdown", "text", "latex", "csv", "json")
+
+
+def comparison_table(rows: Sequence[ComparisonRow]) -> Table:
+    """The rows as a report table, for the text and LaTeX formats."""
+    columns = (
+        Column("model", "model"), Column("validation loss", "val_loss", True),
+        Column("total params", "total_params", True), Column("MACs", "macs", True),
+        Column("train time (m:ss)", "train_time", True), Column("test accuracy", "test_accuracy", True),
+    )
+    cells = tuple(
+        (f"{row.model} (best)" if row.best else row.model, _loss(row.val_loss), row.total_params,
+         row.macs, minutes_seconds(row.train_seconds), f"{row.test_accuracy:.2%}")
+        for row in rows
+    )
+    return Table("Comparison (best: lowest validation loss)", columns, cells)
+
+
+def render(rows: Sequence[ComparisonRow], fmt: str = "markdown") -> str:
+    """The comparison in one of `COMPARE_FORMATS` (markdown and csv are table.md and table.csv)."""
+    if fmt == "markdown":
+        return render_markdown(rows)
+    if fmt == "csv":
+        return render_csv(rows)
+    if fmt == "json":
+        return json.dumps([dataclasses.asdict(row) for row in rows], indent=2) + "\n"
+    return (to_text if fmt == "text" else to_latex)(comparison_table(rows))
+
+
 def minutes_seconds(seconds: float) -> str:
     """The report's time format, rounded to the second.
 
@@ -109,8 +141,6 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
     loss.png into `out`. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
-    import dataclasses
-
     from . import atomic
     from .plotting import plot_comparison
     from .runs import load_run

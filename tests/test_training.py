@@ -359,6 +359,11 @@ def test_compare_two_specs_writes_a_two_row_table_and_a_plot(tmp_path, capsys):
     assert main(["compare", "--runs", str(out / "exercise2b"), str(out / "exercise1b"),
                  "--out", str(tmp_path / "again")]) == 0
     assert (tmp_path / "again" / "table.md").read_text() == table
+    # ... and print in every report format.
+    for fmt, marker in [("text", "exercise2b"), ("latex", r"\toprule"), ("csv", "model,val_loss"), ("json", '"val_loss"')]:
+        assert main(["compare", "--runs", str(out / "exercise2b"), str(out / "exercise1b"), "--format", fmt,
+                     "--out", str(tmp_path / "again")]) == 0
+        assert marker in capsys.readouterr().out
 
 
 @needs_mnist

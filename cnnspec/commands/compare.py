@@ -14,27 +14,28 @@ def add_arguments(parser):
     add_training_arguments(parser)
     parser.add_argument("--runs", nargs="+", default=[], metavar="RUN_DIR",
                         help="finished run directories to compare as they are")
+    from ..comparison import COMPARE_FORMATS
+
+    parser.add_argument("--format", "-f", choices=COMPARE_FORMATS, default="markdown",
+                        help="how to print the table (the files are always table.md and table.csv)")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="where the runs, table.md, table.csv and loss.png go; running "
                              "the same command again resumes or reuses the runs in it")
 
 
 def run(args) -> int:
-    from ..comparison import compare, render_markdown
-    from ..recipe import TrainConfig
+    from ..comparison import compare, render
     from . import read_spec, spec_paths, write_stdout
+    from .train import config_from_args
 
     specs = [read_spec(path) for path in spec_paths(args.files)]
     if not specs and not args.runs:
         print("cnnspec compare: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
         return 2
-    given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data,
-             "distribute": args.distribute}
-    config = TrainConfig(**{name: value for name, value in given.items() if value is not None})
+    config = config_from_args(args, out=None, resume=False)
     rows = compare(specs, config, args.out, args.runs, log=_print,
                    progress_bar=sys.stdout.isatty())
-    write_stdout(render_markdown(rows))
+    write_stdout(render(rows, args.format))
     print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)
     return 0
 

@@ -39,7 +39,7 @@ def atomic_path(path: str | Path):
         try:
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         except FileNotFoundError:
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.chmod(temporary, 0o666 & ~_UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -50,7 +50,12 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     write_atomic(path, lambda file: file.write(text.encode("utf-8")))
 
 
-def _umask() -> int:
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; done once, at import, before other threads
+    # (TensorFlow's, Ray's) could create a file in the moment it is 0.
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()

@@ -54,6 +54,15 @@ def _figure(title: str):
     return figure, axes
 
 
+def literal_text(figure) -> None:
+    """Show every text as written: a spec named "a $x$" must not be read as a formula (and
+    one with a lone '$' must not fail to render after 50 epochs of training)."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+
+
 def _colours(count: int) -> list:
     from matplotlib import colormaps
 
@@ -70,5 +79,6 @@ def _finish(figure, axes, path: str | Path, last_epoch: int) -> None:
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper right")
+    literal_text(figure)
     with atomic.atomic_path(path) as temp:
         figure.savefig(temp, format="png")

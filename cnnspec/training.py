@@ -248,8 +248,9 @@ def _require_same_run(stored: dict[str, Any], stored_sha256: str, config: TrainC
 
 
 def _import_tensorflow():
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ banners out
-    import keras
+    from .keras_backend import import_keras
+
+    keras = import_keras()  # without TensorFlow's start-up banners
     import tensorflow as tf
 
     return tf, keras

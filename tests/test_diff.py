@@ -66,7 +66,7 @@ def test_every_format_renders_the_report_comparison(fmt):
         assert document["rows"][0]["changes"][0][0] == "padding same -> valid"
     elif fmt == "csv":
         records = list(csv.DictReader(io.StringIO(text)))
-        assert records[0]["b_layer"] == "conv 5x5x6 s1 valid relu" and records[-1]["c_params"] == "39206"
+        assert records[0]["s2_layer"] == "conv 5x5x6 s1 valid relu" and records[-1]["s3_params"] == "39206"
     elif fmt == "latex":
         assert check_latex_table(text) == []
         assert r"padding same $\rightarrow$ valid" in text

@@ -29,7 +29,10 @@ def spec_paths(paths: list[str]) -> list[str]:
     found = []
     for path in paths:
         if Path(path).is_dir():
-            found += sorted(str(p) for p in Path(path).glob("*.cnn"))
+            inside = sorted(str(p) for p in Path(path).glob("*.cnn"))
+            if not inside:
+                raise SpecSyntaxError(Diagnostic("this folder holds no .cnn files", 1, 1, path))
+            found += inside
         else:
             found.append(path)
     return found

@@ -18,10 +18,15 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from ..analyzer import analyze
-    from ..lints import lint
+    from ..ir import suggestion
+    from ..lints import LINTS, lint
     from . import read_spec, spec_paths
 
     ignored = {code.strip() for item in args.ignore for code in item.split(",")}
+    for code in sorted(ignored - LINTS.keys()):
+        print(f"cnnspec check: error: --ignore {code}: no such warning{suggestion(code, LINTS)}; "
+              f"the ids are {', '.join(LINTS)}", file=sys.stderr)
+        return 2
     status = 0
     for path in spec_paths(args.files):
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import argparse
 
 from ..recipe import REPORT_SEED
-from .train import add_max_params_argument
+from .train import add_max_params_argument, seed
 
 HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."
 
@@ -18,7 +18,7 @@ def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("-o", "--output", metavar="OUT.keras", type=keras_file,
                         help="where to write the model (default: FILE's name with .keras, in the current folder)")
-    parser.add_argument("--seed", type=int, default=REPORT_SEED,
+    parser.add_argument("--seed", type=seed, default=REPORT_SEED,
                         help=f"seed for the initial weights (default: {REPORT_SEED}, the report's)")
     add_max_params_argument(parser)
 

@@ -16,7 +16,7 @@ def add_arguments(parser):
 
 
 def _layer_number(choice: str, rows) -> int | None:
-    if choice.isdigit() and 1 <= int(choice) <= len(rows):
+    if choice.isdecimal() and choice.isascii() and 1 <= int(choice) <= len(rows):
         return int(choice)
     return next((i for i, row in enumerate(rows, 1) if row.name == choice), None)
 

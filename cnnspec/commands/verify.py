@@ -13,13 +13,16 @@ def add_arguments(parser):
 
 def run(args) -> int:
     from ..analyzer import analyze
+    from ..budget import require_fits
     from ..verification import report, verify
     from . import read_spec, spec_paths
 
     status = 0
     for path in spec_paths(args.files):
         try:
-            verification = verify(analyze(read_spec(path)))
+            analysis = analyze(read_spec(path))
+            require_fits(analysis, batch=1, training=False)  # Keras builds the weights
+            verification = verify(analysis)
         except SpecError as error:
             print(error, file=sys.stderr)
             status = 1

@@ -14,12 +14,26 @@ from .table import Column, Table, TABLE_FORMATS
 def _labels(diff: Diff) -> list[str]:
     """Spec names, or A, B, C... where names repeat."""
     names = [a.spec.name for a in diff.analyses]
-    return names if len(set(names)) == len(names) else list(string.ascii_uppercase[: len(names)])
+    return names if len(set(names)) == len(names) else [_letters(k) for k in range(len(names))]
+
+
+def _letters(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: spreadsheet column names, for any number of specs.
+
+    >>> [_letters(k) for k in (0, 25, 26, 27)]
+    ['A', 'Z', 'AA', 'AB']
+    """
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = string.ascii_uppercase[rest] + name
+    return name
 
 
 def diff_table(diff: Diff) -> Table:
     labels = _labels(diff)
-    keys = string.ascii_lowercase
+    keys = [f"s{k + 1}" for k in range(len(labels))]  # CSV header prefixes, one per spec
     columns = []
     for k, label in enumerate(labels):
         columns += [

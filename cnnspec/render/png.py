@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ..diagram import Arrow, Diagram, Label, Polygon
+from ..plotting import literal_text
 
 SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
 
@@ -31,4 +32,5 @@ def write(diagram: Diagram, file: BinaryIO, scale: int = SCALE) -> None:
         elif isinstance(shape, Label):
             axes.text(shape.x, shape.y, shape.text, fontsize=shape.size, ha={"start": "left", "end": "right"}.get(shape.anchor, "center"),
                       va="baseline", fontweight="bold" if shape.bold else "normal", color="#202020", family="DejaVu Sans")
+    literal_text(figure)
     figure.savefig(file, format="png", dpi=dpi, facecolor="white")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import SpecShapeError
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Layer, Pool, Spec
-from .shapes import batchnorm_params, conv_output_size, conv_params, dense_params
+from .shapes import batchnorm_params, conv_output_size, conv_params, dense_params, size_text
 
 KERAS_TYPES = {
     Conv: "Conv2D",
@@ -90,10 +90,6 @@ class Analysis:
         return self.rows[-1].output_shape if self.rows else self.spec.input_shape
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "x".join(map(str, shape))
-
-
 class _ShapeMismatch(Exception):
     pass
 
@@ -118,8 +114,8 @@ def _window_output(layer: Conv | Pool, height: int, width: int) -> tuple[int, in
     if 0 in out:
         what = "kernel" if isinstance(layer, Conv) else "pool window"
         raise _ShapeMismatch(
-            f"the {_shape_text(window)} {what} does not fit its {height}x{width} input with "
-            f"'valid' padding (the output would be {_shape_text(out)}); use a smaller window, "
+            f"the {size_text(window)} {what} does not fit its {height}x{width} input with "
+            f"'valid' padding (the output would be {size_text(out)}); use a smaller window, "
             "'same' padding, or fewer size-reducing layers before it"
         )
     return out
@@ -139,7 +135,7 @@ def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: 
             out = (out_h, out_w, channels)
     elif isinstance(layer, Dense):
         if len(shape) != 1:
-            raise _ShapeMismatch(f"dense needs a vector; flatten the {_shape_text(shape)} input first")
+            raise _ShapeMismatch(f"dense needs a vector; flatten the {size_text(shape)} input first")
         out = (layer.units,)
         trainable = dense_params(shape[0], layer.units)
         macs = shape[0] * layer.units

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .analyzer import Analysis, LayerRow
+from .analyzer import Analysis
 from .costs import FLOAT32_BYTES, training_memory
 from .errors import RunError
 from .render.keras_table import readable_size
@@ -51,10 +51,6 @@ def need(analysis: Analysis, batch: int, training: bool) -> Need:
     return Need(analysis.total_params, total, f"build and run a batch of {batch}")
 
 
-def _biggest(analysis: Analysis, key) -> LayerRow:
-    return max(analysis.rows, key=key)
-
-
 def require_fits(
     analysis: Analysis, *, batch: int, training: bool, max_params: int | None = None,
     available: int | None = None,
@@ -70,13 +66,13 @@ def require_fits(
     spec = analysis.spec
     problem, row = None, None
     if max_params is not None and required.params > max_params:
-        row = _biggest(analysis, lambda r: r.params)
+        row = max(analysis.rows, key=lambda r: r.params)
         problem = (
             f"{spec.name} has {required.params:,} parameters, over the limit of {max_params:,} "
             f"(--max-params); {row.name} alone holds {row.params:,}"
         )
     elif available is not None and required.total_bytes > available:
-        row = _biggest(analysis, lambda r: max(r.params, batch * r.activations))
+        row = max(analysis.rows, key=lambda r: max(r.params, batch * r.activations))
         problem = (
             f"{spec.name} needs about {readable_size(required.total_bytes)} to {required.what} "
             f"({required.params:,} parameters; {row.name} is the largest part), but only "

@@ -70,7 +70,7 @@ def _layer(statement: Statement, is_last: bool):
     kind, size = statement.kind, statement.args[0] if statement.args else None
     span = _span(statement.keyword)
     if kind == "conv":
-        kh, kw, filters = _pair_kernel(size)
+        kh, kw, filters = _kernel_size(size)
         options = _options(statement, ("stride", "padding", "activation"))
         return _node(
             Conv, statement, options,
@@ -102,7 +102,7 @@ def _layer(statement: Statement, is_last: bool):
     return BatchNorm(span=span)
 
 
-def _pair_kernel(size: Token) -> tuple[int, int, int]:
+def _kernel_size(size: Token) -> tuple[int, int, int]:
     return _numbers(size, (3,), "conv takes kernel height x width x output channels, like 5x5x6")
 
 
@@ -111,15 +111,15 @@ def _stride(options: dict[str, Token], default: tuple[int, int]) -> tuple[int, i
     return _pair(_numbers(token, (1, 2), "a stride is sN or sNxM")) if token else default
 
 
-# Which token a failed field check points at.
-_FIELD_TOKEN = {"kernel": 0, "filters": 0, "window": 0, "units": 0, "rate": 0}
+# Fields checked on the statement's first argument (its size); the others on their option.
+_SIZE_FIELDS = frozenset({"kernel", "filters", "window", "units", "rate"})
 
 
 def _node(cls, statement: Statement, options: dict[str, Token], **fields):
     try:
         return cls(**fields)
     except InvalidField as error:
-        if error.field in _FIELD_TOKEN:
+        if error.field in _SIZE_FIELDS:
             token = statement.args[0]
         else:
             token = options.get({"strides": "stride"}.get(error.field, error.field), statement.keyword)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
 from .ir import Flatten
+from .recipe import TrainConfig
 
 FLOAT32_BYTES = 4
-REPORT_BATCH = 100  # the report's batch size
+REPORT_BATCH = TrainConfig().batch_size  # the report's
 
 # Copies of the trainable parameters an optimizer keeps between steps. The report trains
 # with plain SGD (no momentum), which keeps none.
@@ -74,6 +75,19 @@ def totals(analysis: Analysis) -> Totals:
         sum(c.macs for c in costs), sum(c.flops for c in costs), sum(c.activations for c in costs),
         sum(c.activation_bytes for c in costs), sum(c.param_bytes for c in costs),
     )
+
+
+def activation_bytes(analysis: Analysis) -> int:
+    """Bytes of every layer's float32 output for one sample: what a forward pass keeps.
+
+    The same number as `totals(analysis).activation_bytes`, summed straight from the rows
+    without the per-layer records (a sweep computes it for every variant).
+
+    >>> from cnnspec import parse, analyze
+    >>> activation_bytes(analyze(parse("conv 3x3x2 | dense 10")))  # (28*28*2 + 1568 + 10) * 4
+    12584
+    """
+    return FLOAT32_BYTES * sum(row.activations for row in analysis.rows)
 
 
 def kept_activations(row: LayerRow) -> int:

@@ -13,7 +13,8 @@ from typing import Union
 
 from .analyzer import Analysis
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
-from .statements import layer_statement, size_text
+from .shapes import size_text
+from .statements import layer_statement
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 CHAR_WIDTH = 0.62  # of the font size: wide enough for DejaVu Sans, matplotlib's default

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from .analyzer import Analysis, LayerRow
-from .statements import layer_statement, size_text
+from .shapes import size_text
+from .statements import layer_statement
 
 # IR field -> how a change reads
 _FIELD_WORDS = {"strides": "stride", "window": "window", "kernel": "kernel", "filters": "filters",

@@ -150,7 +150,6 @@ class BatchNorm:
 
 
 Layer = Union[Conv, Pool, AvgPool, Dense, Flatten, Dropout, BatchNorm]
-SPATIAL_LAYERS = (Conv, Pool)  # AvgPool is a Pool
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .errors import Diagnostic
 from .ir import Conv, Pool, Span
 from .receptive_field import AxisWindows, axis_windows
 from .recipe import MNIST_CLASSES
+from .shapes import size_text
 from .statements import layer_statement
 
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
@@ -31,10 +32,11 @@ def output_classes(analysis: Analysis, classes: int = MNIST_CLASSES) -> Iterable
     last = analysis.rows[-1]
     size = last.output_shape[-1]
     if len(last.output_shape) != 1 or size != classes:
-        shape = "x".join(map(str, last.output_shape))
+        shape = size_text(last.output_shape)
         yield Finding(
             last.layer.span,
-            f"the network ends in {shape} outputs, not the {classes} classes of MNIST; "
+            f"the network ends in {shape} outputs, not the {classes} classes"
+            f"{' of MNIST' if classes == MNIST_CLASSES else ''}; "
             f"end with dense {classes} (or pass --classes N)",
         )
 
@@ -75,8 +77,8 @@ def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
             what = _per_axis(windows, _trailing)
             yield Finding(
                 row.layer.span,
-                f"{layer_statement(row.layer, {'stride', 'padding'})} maps {_map(row.input_shape)} to "
-                f"{_map(row.output_shape)} and never reads {what} of its input (counting from 1); "
+                f"{layer_statement(row.layer, {'stride', 'padding'})} maps {size_text(row.input_shape)} to "
+                f"{size_text(row.output_shape)} and never reads {what} of its input (counting from 1); "
                 "use 'same' padding to keep them, or a size the window and stride divide",
             )
 
@@ -102,7 +104,7 @@ def dominant_layer(analysis: Analysis) -> Iterable[Finding]:
         return
     layer = heaviest.layer
     if isinstance(layer, Conv):
-        why = (f"its {_map(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
+        why = (f"its {size_text(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
                "filters; fewer filters or smaller kernels shrink it")
     else:
         why = (f"its {heaviest.input_shape[-1]:,} inputs times {heaviest.output_shape[-1]:,} units; pooling or "
@@ -147,10 +149,6 @@ def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
                 "stop shrinking earlier or drop them",
             )
             return
-
-
-def _map(shape: tuple[int, ...]) -> str:
-    return "x".join(map(str, shape))
 
 
 LINTS: dict[str, Callable[..., Iterable[Finding]]] = {

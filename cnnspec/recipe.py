@@ -83,13 +83,13 @@ def check_trainable_on_mnist(analysis: Analysis) -> None:
     """MNIST has 28x28 grey pixels and 10 classes, and the recipe's loss needs a softmax:
     a `RunError` at each part of the spec that does not fit."""
     from .ir import Dense
+    from .shapes import size_text
 
     spec = analysis.spec
     problems = []
     if math.prod(spec.input_shape) != MNIST_PIXELS:
-        shape = "x".join(map(str, spec.input_shape))
         problems.append(spec.diagnostic(
-            f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {shape} "
+            f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {size_text(spec.input_shape)} "
             f"= {math.prod(spec.input_shape)}; write `input 28x28x1` (or `input 784`)", spec.input_span))
     last = spec.layers[-1]
     if analysis.output_shape != (MNIST_CLASSES,) or not isinstance(last, Dense) or last.activation != "softmax":

@@ -152,10 +152,6 @@ def write_results(paths: RunPaths, results: dict[str, Any]) -> None:
     atomic.write_text_atomic(paths.results, _json(results))
 
 
-def is_finished(run_dir: str | Path) -> bool:
-    return RunPaths(Path(run_dir)).results.is_file()
-
-
 def load_run(run_dir: str | Path) -> RunResult:
     """A finished run read back from its directory; a RunError says why it cannot be."""
     paths = RunPaths(Path(run_dir))

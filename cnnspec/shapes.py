@@ -1,9 +1,18 @@
 """Shape and parameter arithmetic as Keras (TensorFlow backend) does it: pure integer functions.
 
-The analyzer is the only caller; nothing else re-derives a shape.
+The analyzer (and explain's window arithmetic) call these; nothing else re-derives a shape.
 """
 
 from __future__ import annotations
+
+
+def size_text(values: tuple[int, ...]) -> str:
+    """Sizes joined by 'x', as the language writes them.
+
+    >>> size_text((28, 28, 1))
+    '28x28x1'
+    """
+    return "x".join(map(str, values))
 
 
 def conv_output_size(size: int, window: int, stride: int, padding: str) -> int:

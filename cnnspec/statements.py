@@ -9,17 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Layer, Pool, Spec
+from .shapes import size_text
 
 ALL_OPTIONS = frozenset({"stride", "padding", "activation"})
-
-
-def size_text(values: tuple[int, ...]) -> str:
-    """Sizes joined by 'x', as the language writes them.
-
-    >>> size_text((28, 28, 1))
-    '28x28x1'
-    """
-    return "x".join(map(str, values))
 
 
 def pair_text(pair: tuple[int, int]) -> str:

@@ -15,26 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyzer import Analysis, analyze
+from .costs import activation_bytes
 from .errors import SpecError
 from .grid import Grid, Variant
 from .loading import parse
 from .pareto import pareto_frontier
-
-FLOAT32_BYTES = 4
-
-
-def activation_bytes(analysis: Analysis) -> int:
-    """Bytes of every layer's float32 output for one sample: what a forward pass keeps.
-
-    The same number as `cnnspec.costs.totals(analysis).activation_bytes` (a test checks
-    it), summed straight from the rows: a sweep computes it for every variant, and the
-    per-layer cost records would make it eight times slower.
-
-    >>> activation_bytes(analyze(parse("conv 3x3x2 | dense 10")))  # (28*28*2 + 1568 + 10) * 4
-    12584
-    """
-    return FLOAT32_BYTES * sum(row.activations for row in analysis.rows)
-
 
 @dataclass(frozen=True)
 class Budget:

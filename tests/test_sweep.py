@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from cnnspec import SpecError, analyze, parse
 from cnnspec.cli import main
 from cnnspec.grid import parse_grid
-from cnnspec.sweep import Budget, activation_bytes, sweep
+from cnnspec.costs import activation_bytes
+from cnnspec.sweep import Budget, sweep
 from conftest import ROOT, SPECS
 
 FAMILY = SPECS / "grids" / "family.cnn"

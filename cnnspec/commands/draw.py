@@ -2,15 +2,11 @@ from __future__ import annotations
 
 import sys
 
+from .train import add_max_params_argument
+
 HELP = "Draw a spec as feature-map blocks with their shapes and the layers between them (.svg or .png)."
 
 SUFFIXES = (".svg", ".png")
-
-
-def add_max_params_argument(parser):
-    from .train import add_max_params_argument as add
-
-    add(parser)
 
 
 def add_arguments(parser):

@@ -3,8 +3,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = ("Train a spec on MNIST with the report's recipe (SGD lr 0.05, batch 100, 50 epochs, "
-        "seed 6570518) and write its run directory.")
+from ..recipe import TrainConfig
+
+_REPORT = TrainConfig()
+HELP = (f"Train a spec on MNIST with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
+        f"{_REPORT.epochs} epochs, seed {_REPORT.seed}) and write its run directory.")
 
 
 def add_arguments(parser):

@@ -7,7 +7,8 @@ import shutil
 import string
 
 from ..diff import Diff
-from ..statements import layer_statement, size_text
+from ..shapes import size_text
+from ..statements import layer_statement
 from .table import Column, Table, TABLE_FORMATS
 
 

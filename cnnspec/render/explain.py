@@ -9,7 +9,8 @@ from ..analyzer import Analysis
 from ..counting import counted, counted_list
 from ..ir import Conv, Dense, Flatten, Pool
 from ..receptive_field import AxisWindows, Field, LayerField
-from ..statements import layer_statement, size_text
+from ..shapes import size_text
+from ..statements import layer_statement
 
 AXES = (("row", "rows", "above", "below"), ("column", "columns", "left", "right"))
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import shutil
 
 from ..analyzer import Analysis
-
-FLOAT32_BYTES = 4
+from ..costs import FLOAT32_BYTES
 
 
 def readable_size(size: float) -> str:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+from ..shapes import size_text
 from ..sweep import SweepResult, VariantResult
 from .keras_table import readable_size
 
@@ -20,7 +21,7 @@ FRONTIER_NOTE = "* on the Pareto frontier: no other survivor has both fewer or e
 
 def shapes_text(result: VariantResult) -> str:
     """Each layer's output shape for one sample, in order (e.g. `28x28x16 14x14x16 3136 10`)."""
-    return " ".join("x".join(map(str, shape)) for shape in result.output_shapes)
+    return " ".join(size_text(shape) for shape in result.output_shapes)
 
 
 def choices_text(result: VariantResult) -> str:

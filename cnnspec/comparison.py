@@ -141,9 +141,7 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
     loss.png into `out`. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
-    from . import atomic
-    from .plotting import plot_comparison
-    from .runs import load_run
+    from .runs import has_started, load_run
     from .training import path_safe, train
 
     out = Path(out)
@@ -152,14 +150,24 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     used: set[str] = set()
     for spec in specs:
         run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
-        resume = run_dir.is_dir() and any(run_dir.iterdir())
+        resume = has_started(run_dir)
         finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
                               log=log, progress_bar=progress_bar))
-    rows = comparison_rows(finished)
+    return write_comparison(finished, out)
+
+
+def write_comparison(runs: Sequence[RunResult], out: str | Path) -> tuple[ComparisonRow, ...]:
+    """table.md, table.csv and loss.png (one curve per run, however they are named) in `out`."""
+    from . import atomic
+    from .plotting import plot_comparison
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = comparison_rows(runs)
     atomic.write_text_atomic(out / "table.md", render_markdown(rows))
     atomic.write_text_atomic(out / "table.csv", render_csv(rows))
     labels: set[str] = set()
-    plot_comparison({_unique(run.name, labels, " "): run.history for run in finished},
+    plot_comparison({_unique(run.name, labels, " "): run.history for run in runs},
                     out / "loss.png", title="Loss over epochs")
     return rows
 

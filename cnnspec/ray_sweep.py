@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import RunError, SpecError, plain_error
-from .sweep_training import Log, TrainJob, has_run
+from .runs import has_started
+from .sweep_training import Log, TrainJob
 
 RAY_MISSING = "the Ray executor needs Ray: pip install 'cnnspec[ray]' (or pip install 'ray[tune]')"
 
@@ -89,7 +90,7 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
         print(f"{job.id}: {message}", file=sys.stderr, flush=True)
         reporter()
 
-    job_config = dataclasses.replace(config, out=str(run_dir), resume=has_run(run_dir))
+    job_config = dataclasses.replace(config, out=str(run_dir), resume=has_started(run_dir))
     train(job.spec, job_config, log=log)
     reporter()  # the last epoch, if no line was logged after it
 

@@ -152,6 +152,12 @@ def write_results(paths: RunPaths, results: dict[str, Any]) -> None:
     atomic.write_text_atomic(paths.results, _json(results))
 
 
+def has_started(run_dir: str | Path) -> bool:
+    """Whether a run was started there, so training it again means resuming it."""
+    run_dir = Path(run_dir)
+    return run_dir.is_dir() and any(run_dir.iterdir())
+
+
 def load_run(run_dir: str | Path) -> RunResult:
     """A finished run read back from its directory; a RunError says why it cannot be."""
     paths = RunPaths(Path(run_dir))

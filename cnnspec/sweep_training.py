@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .comparison import write_comparison
 from .ir import Spec
+from .runs import has_started
 from .sweep import SweepResult, VariantResult
 
 Log = Callable[[str], None] | None
@@ -50,11 +52,6 @@ def training_jobs(result: SweepResult, top: int | None = None) -> tuple[TrainJob
     return tuple(jobs)
 
 
-def has_run(run_dir: Path) -> bool:
-    """Whether a run was started there, so training it again means resuming it."""
-    return run_dir.is_dir() and any(run_dir.iterdir())
-
-
 def train_sequentially(jobs: Sequence[TrainJob], config, out: str | Path, *, log: Log = None,
                        progress_bar: bool = False) -> list:
     """Each job trained in this process, in order; `config` is a `TrainConfig`."""
@@ -63,24 +60,9 @@ def train_sequentially(jobs: Sequence[TrainJob], config, out: str | Path, *, log
     runs = []
     for job in jobs:
         run_dir = job.run_dir(out)
-        job_config = dataclasses.replace(config, out=str(run_dir), resume=has_run(run_dir))
+        job_config = dataclasses.replace(config, out=str(run_dir), resume=has_started(run_dir))
         runs.append(train(job.spec, job_config, log=log, progress_bar=progress_bar))
     return runs
-
-
-def write_comparison(runs: Sequence, out: str | Path):
-    """table.md, table.csv and loss.png in `out`, by `cnnspec compare`'s own writers."""
-    from . import atomic
-    from .comparison import comparison_rows, render_csv, render_markdown
-    from .plotting import plot_comparison
-
-    out = Path(out)
-    rows = comparison_rows(runs)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic.write_text_atomic(out / "table.md", render_markdown(rows))
-    atomic.write_text_atomic(out / "table.csv", render_csv(rows))
-    plot_comparison({run.name: run.history for run in runs}, out / "loss.png", title="Loss over epochs")
-    return rows
 
 
 def train_sweep(result: SweepResult, config, out: str | Path, *, top: int | None = None,

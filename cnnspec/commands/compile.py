@@ -3,7 +3,8 @@ from __future__ import annotations
 import argparse
 
 from ..recipe import REPORT_SEED
-from .train import add_max_params_argument, seed
+from .train import add_max_params_argument
+from .types import seed
 
 HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."
 

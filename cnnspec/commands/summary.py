@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from .types import positive_int
+
 HELP = (
     "Print a spec's layers, output shapes and parameters as Keras's model.summary() would "
     "(--format keras), or with MACs, FLOPs and memory in a report format."
@@ -16,18 +18,6 @@ def add_arguments(parser):
                         help=f"batch size for the training-memory estimate (default: {REPORT_BATCH}, the report's)")
     parser.add_argument("--optimizer", choices=list(OPTIMIZER_STATE_COPIES), default="sgd",
                         help="optimizer whose state the training-memory estimate counts (default: sgd, the report's)")
-
-
-def positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
 
 
 def run(args) -> int:

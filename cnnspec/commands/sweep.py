@@ -10,37 +10,14 @@ HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse e
 FORMATS = ("text", "csv", "json", "markdown")
 
 
-def _count(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text.replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
-
-
-def _amount(text: str) -> float:
-    import argparse
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
-    return value
-
-
 def add_arguments(parser):
-    from .train import add_training_arguments, positive_float, positive_int
+    from .train import add_training_arguments
+    from .types import count, non_negative_float, positive_float, positive_int
 
     parser.add_argument("file", metavar="FILE", help="a .cnn file, with or without grid syntax")
     # --max-params comes with the training options below (the trainer refuses such models
     # too); here it drops the variants over it before anything is trained.
-    parser.add_argument("--max-macs", type=_count, metavar="N", help="drop variants with more multiply-accumulates per sample")
+    parser.add_argument("--max-macs", type=count, metavar="N", help="drop variants with more multiply-accumulates per sample")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="the static report's format (default: text)")
     group = parser.add_argument_group("training the survivors")
     group.add_argument("--train", action="store_true",
@@ -53,7 +30,7 @@ def add_arguments(parser):
                             "when none is given (needs cnnspec[ray]); default: one after another in this process")
     group.add_argument("--ray-cpus", type=positive_int, metavar="N", help="CPUs of the local Ray instance (default: all)")
     group.add_argument("--trial-cpus", type=positive_float, default=1, metavar="N", help="CPUs Ray reserves per trial (default 1)")
-    group.add_argument("--trial-gpus", type=_amount, default=0, metavar="N", help="GPUs Ray reserves per trial (default 0)")
+    group.add_argument("--trial-gpus", type=non_negative_float, default=0, metavar="N", help="GPUs Ray reserves per trial (default 0)")
     add_training_arguments(parser)
 
 

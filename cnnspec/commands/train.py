@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..recipe import TrainConfig
+from .types import positive_float, positive_int, seed
 
 _REPORT = TrainConfig()
 HELP = (f"Train a spec on MNIST with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
@@ -80,24 +80,3 @@ def run(args) -> int:
 
 def _print(message: str) -> None:
     print(message, flush=True)
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    value = float(text)
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text}")
-    return value
-
-
-def seed(text: str) -> int:
-    value = int(text)
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be a whole number in [0, 2**32), got {text}")
-    return value

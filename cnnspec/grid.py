@@ -307,13 +307,6 @@ def expand(text: str, source: str = "<string>") -> list[Variant]:
 
 def load_grid(path) -> Grid:
     """Read a grid (or plain .cnn) file; an unreadable file is a `SpecSyntaxError` at 1:1."""
-    from pathlib import Path
+    from .loading import read_source
 
-    from .loading import decode
-
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SpecSyntaxError(Diagnostic(f"cannot read the file: {error.strerror or error}", 1, 1, str(path))) from None
-    return parse_grid(decode(data, str(path)), str(path))
+    return parse_grid(read_source(path), str(path))

@@ -50,7 +50,15 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
+def read_source(path: str | Path) -> str:
+    """A spec file's text; a file that cannot be read is an error like a bad one, at 1:1."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SpecSyntaxError(Diagnostic(f"cannot read the file: {error.strerror or error}", 1, 1, str(path))) from None
+    return decode(data, str(path))
+
+
 def load(path: str | Path) -> Spec:
     """Read and parse a .cnn file; its name defaults to the file's stem."""
-    path = Path(path)
-    return parse(decode(path.read_bytes(), str(path)), str(path), default_name=path.stem)
+    return parse(read_source(path), str(path), default_name=Path(path).stem)

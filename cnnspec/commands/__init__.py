@@ -9,14 +9,10 @@ from ..errors import Diagnostic, SpecSyntaxError
 
 
 def read_spec(path: str):
-    """Load a spec file, turning an unreadable file into the same kind of error as a bad one."""
+    """Load a spec file (an unreadable one is a located error like a bad one)."""
     from ..loading import load
 
-    try:
-        return load(path)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise SpecSyntaxError(Diagnostic(f"cannot read the file: {reason}", 1, 1, path)) from None
+    return load(path)
 
 
 def write_stdout(text: str) -> None:

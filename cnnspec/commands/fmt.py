@@ -19,18 +19,15 @@ def run(args) -> int:
     from pathlib import Path
 
     from ..atomic import write_text_atomic
-    from ..errors import Diagnostic, RunError, SpecError, SpecSyntaxError
+    from ..errors import Diagnostic, RunError, SpecError
     from ..formatter import format_text
-    from ..loading import decode
+    from ..loading import read_source
     from . import spec_paths
 
     status = 0
     for path in spec_paths(args.files):
         try:
-            try:
-                text = decode(Path(path).read_bytes(), path)
-            except OSError as error:
-                raise SpecSyntaxError(Diagnostic(f"cannot read the file: {error.strerror or error}", 1, 1, path)) from None
+            text = read_source(path)
             formatted = format_text(text, path, explicit=args.explicit, default_name=Path(path).stem)
             if formatted == text:
                 continue

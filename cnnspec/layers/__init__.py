@@ -13,12 +13,13 @@ from .base import (
 from .batchnorm import BatchNorm
 from .conv import Conv
 from .dense import Dense
+from .depthwise import DepthwiseConv
 from .dropout import Dropout
 from .flatten import Flatten
 from .global_pool import GlobalAvgPool
 from .pool import AvgPool, Pool
 
-KINDS: tuple[type[Layer], ...] = (Conv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm)
+KINDS: tuple[type[Layer], ...] = (Conv, DepthwiseConv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm)
 BY_KEYWORD: dict[str, type[Layer]] = {kind.keyword: kind for kind in KINDS}
 
 for _kind in KINDS:  # a kind registered half-taught fails on import, before any pass meets it
@@ -27,6 +28,6 @@ for _kind in KINDS:  # a kind registered half-taught fails on import, before any
 
 __all__ = [
     "BY_KEYWORD", "KINDS", "POINTWISE", "REARRANGE", "WHOLE_MAP", "AvgPool", "BatchNorm", "Conv", "Dense",
-    "Dropout", "Flatten", "GlobalAvgPool", "Layer", "NeedsFeatureMap", "Pool", "Reading",
+    "DepthwiseConv", "Dropout", "Flatten", "GlobalAvgPool", "Layer", "NeedsFeatureMap", "Pool", "Reading",
     "ShapeMismatch", "Sliding", "missing_behaviours",
 ]

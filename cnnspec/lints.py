@@ -16,7 +16,7 @@ from .errors import Diagnostic
 from .ir import Span
 from .layers import Sliding
 from .receptive_field import AxisWindows, axis_windows
-from .recipe import MNIST_CLASSES
+from .report import MNIST_CLASSES
 from .shapes import size_text
 
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import atomic
+from .render.figures import literal_text
 from .runs import EpochMetrics
 
 
@@ -52,15 +53,6 @@ def _figure(title: str):
     axes.set_ylabel("loss (categorical cross-entropy)")
     axes.grid(True, alpha=0.3)
     return figure, axes
-
-
-def literal_text(figure) -> None:
-    """Show every text as written: a spec named "a $x$" must not be read as a formula (and
-    one with a lone '$' must not fail to render after 50 epochs of training)."""
-    from matplotlib.text import Text
-
-    for text in figure.findobj(Text):
-        text.set_parse_math(False)
 
 
 def _colours(count: int) -> list:

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from .errors import Diagnostic, RunError
+from .report import MNIST_CLASSES, REPORT_BATCH, REPORT_EPOCHS, REPORT_LR, REPORT_SEED
 
 if TYPE_CHECKING:
     from .analyzer import Analysis
 
-REPORT_SEED = 6570518
 LOSS = "categorical_crossentropy"
 PIXEL_SCALE = 255
 MNIST_PIXELS = 28 * 28
-MNIST_CLASSES = 10
 SPLITS = ("fold", "full")
 DISTRIBUTE = ("mirrored",)
 
@@ -33,9 +32,9 @@ DISTRIBUTE = ("mirrored",)
 class TrainConfig:
     """How to train; the defaults are the report's general setup."""
 
-    epochs: int = 50
-    batch_size: int = 100
-    lr: float = 0.05
+    epochs: int = REPORT_EPOCHS
+    batch_size: int = REPORT_BATCH
+    lr: float = REPORT_LR
     seed: int = REPORT_SEED
     split: str = "fold"
     limit: int | None = None

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, fields
 
 from .analyzer import Analysis, LayerRow
-from .recipe import REPORT_SEED
+from .report import REPORT_SEED
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..recipe import REPORT_SEED
+from ..report import REPORT_SEED
 from .train import add_max_params_argument
 from .types import seed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ..diagram import Arrow, Diagram, Label, Polygon
-from ..plotting import literal_text
+from .figures import literal_text
 
 SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
 

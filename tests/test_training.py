@@ -270,8 +270,12 @@ def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys
 
 
 @pytest.mark.parametrize("text, line, column, message", [
-    ("input 32x32x3\nconv 3x3x8 | dense 10\n", 1, 1, "MNIST images have 28x28x1 = 784 pixels; "
-     "this input has 32x32x3 = 3072"),
+    ("input 32x32x3\nconv 3x3x8 | dense 10\n", 1, 1, "MNIST: the data are 28x28x1 with 10 "
+     "classes; the spec's input is 32x32x3"),
+    # Issue 12: the same 784 values in another shape would turn neighbouring pixels into channels.
+    ("input 28x14x2\nconv 3x3x8 | dense 10\n", 1, 1, "the spec's input is 28x14x2; write `input 28x28x1`"),
+    ("input 14x56x1\nconv 3x3x8 | dense 10\n", 1, 1, "the spec's input is 14x56x1"),
+    ("input 784x1x1\nconv 1x1x8 | dense 10\n", 1, 1, "the spec's input is 784x1x1"),
     ("conv 3x3x8\ndense 12\n", 2, 1, "the network must end in `dense 10 softmax`"),
     ("conv 3x3x8 | dense 10 sigmoid\n", 1, 14, "the network must end in `dense 10 softmax`"),
 ])

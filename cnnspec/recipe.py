@@ -27,6 +27,7 @@ MNIST_PIXELS = 28 * 28
 MNIST_CLASSES = 10
 SPLITS = ("fold", "full")
 DISTRIBUTE = ("mirrored",)
+DATASETS = ("mnist", "fashion_mnist", "cifar10")  # through keras.datasets; see cnnspec.datasets
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class TrainConfig:
     seed: int = REPORT_SEED
     split: str = "fold"
     limit: int | None = None
-    data: str | None = None
+    data: str | None = None  # an .npz or a folder of class folders (cnnspec.datasets)
+    dataset: str | None = None  # one of DATASETS; None: MNIST, the report's
     out: str | None = None
     resume: bool = False
     distribute: str | None = None
@@ -60,6 +62,9 @@ class TrainConfig:
             problems.append(f"lr must be a finite number > 0; got {self.lr!r}")
         if self.split not in SPLITS:
             problems.append(f"split must be one of {', '.join(SPLITS)}; got {self.split!r}")
+        if self.dataset is not None and self.dataset not in DATASETS:
+            problems.append(f"dataset must be one of {', '.join(DATASETS)} (or None); "
+                            f"got {self.dataset!r}")
         if self.distribute is not None and self.distribute not in DISTRIBUTE:
             problems.append(f"distribute must be one of {', '.join(DISTRIBUTE)} (or None); "
                             f"got {self.distribute!r}")
@@ -72,7 +77,7 @@ class TrainConfig:
         """What results.json and the checkpoint record: everything but where and how to resume."""
         return {name: getattr(self, name)
                 for name in ("epochs", "batch_size", "lr", "seed", "split", "limit", "data",
-                             "distribute")}
+                             "dataset", "distribute")}
 
 
 def _is_int(value: Any) -> bool:

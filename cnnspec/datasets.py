@@ -20,6 +20,8 @@ the run's were; `data_record(results)` reads it back (MNIST for runs older than 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from collections.abc import Callable
@@ -247,11 +249,12 @@ def load_folder(folder: Path, image_shape: tuple[int, ...] | None, seed: int, *,
     keras = import_keras()
     height, width, channels = image_shape
     try:
-        train, test = keras.utils.image_dataset_from_directory(
-            str(folder), labels="inferred", label_mode="int", class_names=classes,
-            color_mode=COLOR_MODES[channels], image_size=(height, width), batch_size=None,
-            shuffle=True, seed=seed, validation_split=TEST_FRACTION, subset="both",
-            verbose=False)
+        # It prints "Using N files for training." whatever `verbose` says; cnnspec logs its own line.
+        with contextlib.redirect_stdout(io.StringIO()):
+            train, test = keras.utils.image_dataset_from_directory(
+                str(folder), labels="inferred", label_mode="int", class_names=classes,
+                color_mode=COLOR_MODES[channels], image_size=(height, width), batch_size=None,
+                shuffle=True, seed=seed, validation_split=TEST_FRACTION, subset="both")
     except ValueError as exc:  # e.g. too few images to hold any out
         raise _error(f"cannot read the images ({exc})", str(folder)) from exc
     x_train, y_train = _arrays(train, folder)

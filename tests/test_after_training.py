@@ -453,3 +453,11 @@ def test_a_cached_dataset_that_fails_its_hashes_is_not_used(offline):
 def test_unknown_dataset_names_are_refused():
     with pytest.raises(RunError, match="dataset must be one of mnist, fashion_mnist, cifar10"):
         TrainConfig(dataset="imagenet")
+
+
+def test_data_command_caches_a_dataset_or_says_why_not(offline, capsys):
+    assert main(["data", "--dataset", "fashion_mnist"]) == 1
+    assert "fashion_mnist is not cached" in capsys.readouterr().err
+    fake_cache("fashion_mnist", (28, 28))
+    assert main(["data", "--dataset", "fashion_mnist"]) == 0
+    assert "fashion_mnist: 30 images of 28x28x1 from " in capsys.readouterr().out

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 
 import numpy as np
@@ -22,26 +21,18 @@ from hypothesis import given, strategies as st
 
 from cnnspec import parse
 from cnnspec.cli import main
-from cnnspec.data import MNIST_ENV
 from cnnspec.datasets import data_record, dataset_cache, load_folder, load_image_data
 from cnnspec.errors import DataError, RunError
 from cnnspec.evaluation import (confusion_matrix, cross_entropy, evaluate_run,
                                 precision_recall_f1)
 from cnnspec.images import mnist_digit
 from cnnspec.training import TrainConfig, train
+from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, needs_mnist
 
 PIL = pytest.importorskip("PIL")
 from PIL import Image, ImageDraw  # noqa: E402
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"
-                               ":DeprecationWarning"),
-]
-
-REAL_MNIST = os.environ.get(MNIST_ENV)
-needs_mnist = pytest.mark.skipif(
-    not REAL_MNIST, reason=f"real MNIST not available: set {MNIST_ENV} to a Keras-layout mnist.npz")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings(KERAS_SAVE_WARNING)]
 
 TINY_MNIST = 'name "tiny"\ninput 28x28x1\nconv 3x3x4 | pool 2\ndense 10 softmax\n'
 TINY_RGB = 'name "tiny rgb"\ninput 12x12x3\nconv 3x3x4 | pool 2\ndense 3 softmax\n'
@@ -461,3 +452,13 @@ def test_data_command_caches_a_dataset_or_says_why_not(offline, capsys):
     fake_cache("fashion_mnist", (28, 28))
     assert main(["data", "--dataset", "fashion_mnist"]) == 0
     assert "fashion_mnist: 30 images of 28x28x1 from " in capsys.readouterr().out
+
+
+def test_readme_documents_the_commands_and_data_options():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for text in ("`cnnspec evaluate RUN", "`cnnspec predict RUN IMAGE...", "`cnnspec show RUN",
+                 "`--data FOLDER`", "`--dataset fashion_mnist|cifar10`", "$ cnnspec evaluate runs/tiny"):
+        assert text in readme, text
+    with Image.open(ROOT / "specs" / "figures" / "tiny-confusion.png") as figure:
+        assert figure.format == "PNG"
+    assert (ROOT / "specs" / "figures" / "tiny-confusion.png").stat().st_size < 100_000

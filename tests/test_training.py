@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import signal
 import subprocess
 import sys
@@ -31,18 +30,9 @@ from cnnspec.data import MNIST_ENV
 from cnnspec.errors import RunError
 from cnnspec.runs import CheckpointState, RunPaths, read_metrics, read_state, write_state
 from cnnspec.training import TrainConfig, resume_config, train
-from conftest import ROOT, SPECS
+from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, SPECS, needs_mnist
 
-pytestmark = [
-    pytest.mark.slow,
-    # Keras 3.15 saving TensorFlow variables under NumPy 2.4; harmless, and not cnnspec's.
-    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"
-                               ":DeprecationWarning"),
-]
-
-REAL_MNIST = os.environ.get(MNIST_ENV)
-needs_mnist = pytest.mark.skipif(
-    not REAL_MNIST, reason=f"real MNIST not available: set {MNIST_ENV} to a Keras-layout mnist.npz")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings(KERAS_SAVE_WARNING)]
 
 # exercise2b under a name with spaces, which TensorFlow refuses as a scope name unless the
 # trainer copes ("Model 3" is the same case).

@@ -57,7 +57,8 @@ KNOWN_DATASETS = {
     "mnist": KnownDataset((28, 28, 1), DIGITS, ("storage.googleapis.com", 443), prepare="mnist"),
     "fashion_mnist": KnownDataset(
         (28, 28, 1), ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-                      "Sneaker", "Bag", "Ankle boot"), ("storage.googleapis.com", 443)),
+                      "Sneaker", "Bag", "Ankle boot"), ("storage.googleapis.com", 443),
+        prepare="dark_ground"),
     "cifar10": KnownDataset(
         (32, 32, 3), ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                       "ship", "truck"), ("www.cs.toronto.edu", 443)),

@@ -5,6 +5,8 @@ says the size, the channels and how to prepare it:
 - "mnist" (MNIST's digits): grey; a dark drawing on a light ground is inverted to MNIST's
   light on dark; the drawing is cropped to its ink, scaled to fit 20x20 keeping its aspect
   and placed in 28x28 with its centre of mass at the centre, as MNIST's digits were made;
+- "dark_ground" (Fashion-MNIST: light objects on black): grey, resized to H x W, and
+  inverted when its ground is light (a photo of a shirt on a white table);
 - "resize" (everything else): grey, RGB or RGBA as the data, resized to H x W.
 
 Pixels stay bytes 0..255: the model scales them by 1/255 as in training.
@@ -56,6 +58,8 @@ def prepare_image(path: str | os.PathLike, record: dict[str, Any]) -> np.ndarray
     from PIL import Image
 
     resized = np.asarray(image.resize((width, height), Image.Resampling.BILINEAR))
+    if record.get("prepare") == "dark_ground" and np.median(_border(resized)) > 127:
+        resized = 255 - resized
     return resized.reshape(height, width, channels)
 
 
@@ -70,7 +74,7 @@ def mnist_digit(grey: np.ndarray, path: str | os.PathLike = "<image>") -> np.nda
     from PIL import Image
 
     pixels = grey.astype(np.float64)
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    border = _border(pixels)
     if np.median(border) > 127:  # a dark drawing on a light ground, as on paper
         pixels, border = 255 - pixels, 255 - border
     pixels = np.clip(pixels - np.median(border), 0, None)  # the ground becomes black
@@ -95,6 +99,11 @@ def mnist_digit(grey: np.ndarray, path: str | os.PathLike = "<image>") -> np.nda
     shift_cols = int(np.clip(round(13.5 - cols_mass), -left, 28 - left - small.shape[1]))
     canvas = np.roll(canvas, (shift_rows, shift_cols), axis=(0, 1))
     return np.clip(np.rint(canvas), 0, 255).astype(np.uint8)
+
+
+def _border(pixels: np.ndarray) -> np.ndarray:
+    """The outermost rows and columns: where the ground shows."""
+    return np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]], axis=None)
 
 
 def _flatten_transparency(image):

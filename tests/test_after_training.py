@@ -462,3 +462,15 @@ def test_readme_documents_the_commands_and_data_options():
     with Image.open(ROOT / "specs" / "figures" / "tiny-confusion.png") as figure:
         assert figure.format == "PNG"
     assert (ROOT / "specs" / "figures" / "tiny-confusion.png").stat().st_size < 100_000
+
+
+def test_fashion_photos_on_a_light_ground_are_inverted(tmp_path):
+    from cnnspec.images import prepare_image
+
+    photo = tmp_path / "shirt.jpg"
+    image = Image.new("RGB", (120, 90), "white")
+    ImageDraw.Draw(image).rectangle([30, 20, 90, 80], fill=(40, 40, 40))
+    image.save(photo, "JPEG")
+    record = {"image_shape": [28, 28, 1], "prepare": "dark_ground"}
+    pixels = prepare_image(photo, record)[..., 0]
+    assert pixels.shape == (28, 28) and pixels[0, 0] < 30 and pixels[14, 14] > 180

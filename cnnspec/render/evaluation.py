@@ -75,6 +75,8 @@ def write_show(run_dir, out: str | Path, image: str | None = None, index: int | 
     run = open_run(run_dir)
     out = Path(out)
     written = []
+    if not kernels(run) and log is not None:
+        log(f"{run.run_dir}: the model has no convolution, so no kernels to draw")
     for record in kernels(run):
         path = out / "kernels" / f"{record.index:02d}-{record.name}.png"
         plot_kernels(record.values, path, f"{record.name} ({record.kind})")

@@ -92,6 +92,42 @@ def plot_layer_output(values: np.ndarray, path: str | Path, title: str,
     _bars(values.reshape(-1), path, title, class_names)
 
 
+def plot_feature_overview(records, path: str | Path, title: str, columns: int = 8) -> None:
+    """Every layer on one sheet, a row each: its name and shape, then its first `columns`
+    channels (a feature map) or its values as bars (a vector)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1.3 * (columns + 2), 1.45 * len(records) + 0.6), dpi=100,
+                    layout="constrained")
+    figure.suptitle(title, fontsize=10)
+    grid = figure.add_gridspec(len(records), columns + 2)
+    for row, record in enumerate(records):
+        label = figure.add_subplot(grid[row, :2])
+        label.set_axis_off()
+        label.text(0, 0.5, f"{record.name}\n{record.kind}\n{_size(record.values.shape)}",
+                   va="center", fontsize=8)
+        values = record.values
+        if values.ndim == 3:
+            count = 1 if values.dtype == np.uint8 else min(values.shape[2], columns)
+            for channel in range(count):
+                axes = figure.add_subplot(grid[row, 2 + channel])
+                axes.set_axis_off()
+                if values.dtype == np.uint8:
+                    _show_image(axes, values)
+                else:
+                    axes.imshow(_unit(values[..., channel]), cmap="gray", vmin=0, vmax=1,
+                                interpolation="nearest")
+        else:
+            axes = figure.add_subplot(grid[row, 2:])
+            axes.bar(range(values.size), values.reshape(-1), color="tab:blue", width=1.0)
+            axes.tick_params(labelsize=6)
+    _save(figure, path)
+
+
+def _size(shape) -> str:
+    return "x".join(str(int(n)) for n in shape)
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 

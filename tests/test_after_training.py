@@ -273,12 +273,12 @@ def test_show_draws_kernels_and_every_layers_feature_maps(mnist_run, tmp_path, c
     names = [path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for path in written]
     assert names == ["kernels/01-conv2d.png", "features/00-input.png", "features/01-conv2d.png",
                      "features/02-max_pooling2d.png", "features/03-flatten.png",
-                     "features/04-dense.png"]
+                     "features/04-dense.png", "features/all-layers.png"]
     for path in written:
         assert_picture(path, 300, 150)
     image = draw_digit(tmp_path / "seven.png")
     assert main(["show", str(mnist_run.run_dir), "--image", str(image), "--out", str(tmp_path / "s2")]) == 0
-    assert len(capsys.readouterr().out.split()) == 6
+    assert len(capsys.readouterr().out.split()) == 7
 
 
 @needs_mnist

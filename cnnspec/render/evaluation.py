@@ -66,11 +66,12 @@ def write_evaluation(evaluation, out: str | Path, mistakes: int = 16) -> list[Pa
 def write_show(run_dir, out: str | Path, image: str | None = None, index: int | None = None,
                log=None) -> list[Path]:
     """kernels/NN-<layer>.png for each convolution and, for an image (a file or the
-    `index`-th test image), features/NN-<layer>.png for the input and every layer."""
+    `index`-th test image), features/NN-<layer>.png for the input and every layer, and
+    features/all-layers.png with every layer on one sheet."""
     from ..errors import DataError, plain_error
     from ..evaluation import feature_maps, kernels, labelled_images, open_run
     from ..images import prepare_image
-    from ..pictures import plot_kernels, plot_layer_output
+    from ..pictures import plot_feature_overview, plot_kernels, plot_layer_output
 
     run = open_run(run_dir)
     out = Path(out)
@@ -92,8 +93,11 @@ def write_show(run_dir, out: str | Path, image: str | None = None, index: int | 
                               f"({len(test.x_test) - 1})", test.source)
         pixels = test.x_test[index]
         label = f"test image {index} (a {run.class_names[test.y_test[index]]})"
-    for record in feature_maps(run, pixels):
+    records = feature_maps(run, pixels)
+    for record in records:
         path = out / "features" / f"{record.index:02d}-{record.name}.png"
         plot_layer_output(record.values, path, f"{label}: {record.title}", run.class_names)
         written.append(path)
-    return written
+    overview = out / "features" / "all-layers.png"
+    plot_feature_overview(records, overview, f"{label} through {run.results['spec']['name']}")
+    return written + [overview]

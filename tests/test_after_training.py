@@ -474,3 +474,14 @@ def test_fashion_photos_on_a_light_ground_are_inverted(tmp_path):
     record = {"image_shape": [28, 28, 1], "prepare": "dark_ground"}
     pixels = prepare_image(photo, record)[..., 0]
     assert pixels.shape == (28, 28) and pixels[0, 0] < 30 and pixels[14, 14] > 180
+
+
+def test_an_own_copy_of_a_known_dataset_takes_its_names_and_preparation(tmp_path):
+    path = tmp_path / "fashion.npz"
+    images = np.zeros((60000, 28, 28), np.uint8)
+    images[:, 5:20, 5:20] = 200
+    labels = (np.arange(60000) % 10).astype(np.uint8)
+    np.savez(path, x_train=images, y_train=labels, x_test=images[:10000], y_test=labels[:10000])
+    data = load_image_data(str(path), "fashion_mnist")
+    assert data.kind == "fashion_mnist" and data.class_names[-1] == "Ankle boot"
+    assert data.record()["prepare"] == "dark_ground" and data.image_shape == (28, 28, 1)

@@ -485,3 +485,19 @@ def test_an_own_copy_of_a_known_dataset_takes_its_names_and_preparation(tmp_path
     data = load_image_data(str(path), "fashion_mnist")
     assert data.kind == "fashion_mnist" and data.class_names[-1] == "Ankle boot"
     assert data.record()["prepare"] == "dark_ground" and data.image_shape == (28, 28, 1)
+
+
+def test_the_new_commands_import_nothing_heavy_until_they_run():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cnnspec.cli import main\n"
+        "for command in ('evaluate', 'predict', 'show', 'check'):\n"
+        "    try: main([command, '--help'])\n"
+        "    except SystemExit: pass\n"
+        "heavy = sorted(m for m in sys.modules\n"
+        "               if m.split('.')[0] in ('tensorflow', 'keras', 'numpy', 'matplotlib', 'PIL'))\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)

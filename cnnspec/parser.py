@@ -20,7 +20,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from .errors import Diagnostic
 
-STATEMENTS = ("name", "input", "conv", "pool", "avgpool", "dense", "flatten", "dropout", "batchnorm")
 
 class Token(str):
     """A token's text, with its terminal type and 1-based position (what the builder needs).
@@ -54,6 +53,12 @@ def grammar_text() -> str:
         # Imported straight from a source checkout, where grammars/ sits beside the package.
         folder = Path(__file__).resolve().parent.parent / "grammars"
     return folder.joinpath("cnnspec.lark").read_text("utf-8")
+
+
+# The statement rules, in the grammar's order: `name`, `input`, then every layer keyword.
+STATEMENTS = tuple(
+    rule.strip() for rule in re.search(r"^\?statement:(.*)$", grammar_text(), re.MULTILINE).group(1).split("|")
+)
 
 
 class _Lexer:

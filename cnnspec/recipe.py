@@ -102,7 +102,7 @@ def check_trainable_on(analysis: Analysis, image_shape: tuple[int, ...], classes
     Any other input of the same size is refused: reshaping 28x28x1 into 28x14x2 would
     silently turn neighbouring pixels into channels.
     """
-    from .ir import Dense
+    from .layers import Dense
     from .shapes import size_text
 
     spec = analysis.spec

@@ -10,14 +10,15 @@ Public API (stable: `cnnspec train`, `cnnspec compare` and sweeps call it)::
 
 `TrainConfig` (frozen): epochs 50, batch_size 100, lr 0.05, seed 6570518, split "fold"
 (the report's first of 5 folds: 48,000 train / 12,000 validation) or "full" (all 60,000,
-as in its 2.b), limit (train on the first N training images), data (an MNIST .npz; else
-`cnnspec.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
+as in its 2.b), limit (train on the first N training images), data (an .npz, MNIST's or
+one's own, or a folder of class folders; see `cnnspec.datasets`), dataset (mnist,
+fashion_mnist or cifar10; default: MNIST in `cnnspec.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
 distribute (None: the best single device; "mirrored": `tf.distribute.MirroredStrategy`).
 
 `train` writes the files listed in `cnnspec.runs` and returns the `RunResult` of
-results.json. It raises `RunError` for a spec MNIST cannot train, a resume that does not
-match, or a non-finite loss (the finished epochs stay on disk), and `DataError` when MNIST
-cannot be found. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
+results.json. It raises `RunError` for a spec the data cannot train (located at the
+spec's input or output line), a resume that does not match, or a non-finite loss (the
+finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
 
 The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
 plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op
@@ -47,7 +48,7 @@ from .analyzer import Analysis, analyze
 from .budget import require_fits
 from .errors import RunError, plain_error
 from .ir import Spec
-from .recipe import LOSS, MNIST_CLASSES, TrainConfig, check_trainable_on_mnist
+from .recipe import LOSS, TrainConfig, check_trainable_on
 from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
                    read_state, write_results, write_state)
 from .splits import epoch_order, split_training_images
@@ -57,7 +58,7 @@ __all__ = ["TrainConfig", "RunResult", "train", "resume_config", "default_run_di
 Log = Callable[[str], None] | None
 
 # Settings of this run that a resume must share; the number of epochs may grow.
-RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit")
+RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit", "dataset")
 # Several SGD steps per call into TensorFlow: the per-step Python overhead is what limits
 # small models on CPU (benchmarks/train_throughput.py); the results are the same.
 STEPS_PER_EXECUTION = 10
@@ -93,7 +94,11 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     """
     config = config or TrainConfig()
     analysis = analyze(spec)
-    check_trainable_on_mnist(analysis)
+    from .datasets import known_shape, load_image_data
+
+    known = known_shape(config.data, config.dataset)
+    if known is not None:  # MNIST and the keras.datasets sets: refused before they are read
+        check_trainable_on(analysis, *known)
     require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
     paths = RunPaths(Path(config.out) if config.out else default_run_dir(spec.name))
     spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
@@ -101,16 +106,16 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     if isinstance(state, RunResult):
         _say(log, f"{paths.root}: already finished; nothing to train")
         return state
-    from .data import load_mnist, verify
-
-    mnist = load_mnist(config.data, log=log)
+    data = load_image_data(config.data, config.dataset, image_shape=spec.input_shape,
+                           seed=config.seed, log=log)
+    check_trainable_on(analysis, data.image_shape, data.classes, data.description)
     paths.root.mkdir(parents=True, exist_ok=True)
-    split = split_training_images(config.split, len(mnist.x_train), config.seed, config.limit)
+    split = split_training_images(config.split, len(data.x_train), config.seed, config.limit)
     tf, keras = _import_tensorflow()
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
     strategy = _strategy(tf, config.distribute)
-    inputs = _Inputs(tf, spec.input_shape, config.batch_size)
+    inputs = _Inputs(tf, spec.input_shape, config.batch_size, data.classes)
 
     with strategy.scope():
         if state is None:
@@ -120,8 +125,8 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
             model = keras.models.load_model(paths.checkpoint / state.model_file)
             history = list(state.history)
             _say(log, f"resuming {paths.root} after epoch {state.epochs_done}")
-    x_train, y_train = mnist.x_train[split.train], mnist.y_train[split.train]
-    validation = (inputs.batches(mnist.x_train[split.validation], mnist.y_train[split.validation])
+    x_train, y_train = data.x_train[split.train], data.y_train[split.train]
+    validation = (inputs.batches(data.x_train[split.validation], data.y_train[split.validation])
                   if len(split.validation) else None)
     validating = (f"validating on {len(split.validation):,}" if len(split.validation)
                   else "no validation (full split)")
@@ -132,10 +137,10 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
                 spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
                 f"--out {paths.root} --resume")
-    test = model.evaluate(inputs.batches(mnist.x_test, mnist.y_test), verbose=0, return_dict=True)
+    test = model.evaluate(inputs.batches(data.x_test, data.y_test), verbose=0, return_dict=True)
     results = _results(spec, analysis, spec_sha256, config, split, history, test,
-                       test_size=len(mnist.y_test), data_source=mnist.source,
-                       data_verified=not verify(mnist), devices=_devices(tf, strategy, model),
+                       test_size=len(data.y_test), data=data.record(),
+                       devices=_devices(tf, strategy, model),
                        versions=_versions(tf, keras))
     _write_outputs(model, paths, history, results, title=f"{spec.name}: loss over epochs")
     _say(log, f"{spec.name}: test accuracy {test['accuracy']:.2%}, test loss "
@@ -285,7 +290,7 @@ class _Inputs:
     """Batches from uint8 arrays in memory: normalised and one-hot encoded inside tf.data,
     in parallel with training, so the full float32 copy of MNIST never exists."""
 
-    def __init__(self, tf, input_shape: tuple[int, ...], batch_size: int):
+    def __init__(self, tf, input_shape: tuple[int, ...], batch_size: int, classes: int):
         self.tf = tf
         self.batch_size = batch_size
         pixel_values = tf.constant(PIXEL_VALUES)
@@ -293,7 +298,7 @@ class _Inputs:
 
         def to_model_input(images, labels):
             pixels = tf.gather(pixel_values, tf.cast(images, tf.int32))
-            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), MNIST_CLASSES)
+            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), classes)
 
         self.to_model_input = to_model_input
 
@@ -396,7 +401,7 @@ class _TensorBoard:
 
 def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConfig, split,
              history: list[EpochMetrics], test: dict[str, float], *, test_size: int,
-             data_source: str, data_verified: bool, devices: dict[str, Any],
+             data: dict[str, Any], devices: dict[str, Any],
              versions: dict[str, str]) -> dict[str, Any]:
     train_seconds = sum(row.seconds for row in history)
     last = history[-1]
@@ -409,7 +414,7 @@ def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConf
         "recipe": {"optimizer": "SGD (no momentum)", "loss": LOSS,
                    "pixels": "uint8 / 255", "labels": "one-hot",
                    "shuffle": "every epoch, from the seed and the epoch number"},
-        "data": {"source": data_source, "verified": data_verified},
+        "data": data,  # how the images were prepared: cnnspec.datasets.ImageData.record
         "split_sizes": {"train": int(len(split.train)), "validation": int(len(split.validation)),
                         "test": test_size},
         "epochs_done": len(history),

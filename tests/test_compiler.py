@@ -178,8 +178,21 @@ def test_emitted_script_trains_and_evaluates(tmp_path, monkeypatch, capsys):
 def test_emit_refuses_a_spec_mnist_does_not_fit(tmp_path, capsys):
     assert main(["emit", write(tmp_path, "c.cnn", "input 32x32x3\nconv 3x3x4\ndense 12\n")]) == 1
     err = capsys.readouterr().err
-    assert "c.cnn:1:1: error: MNIST images have 28x28x1 = 784 pixels; this input has 32x32x3" in err
-    assert "c.cnn:3:1: error: the recipe trains a softmax over MNIST's 10 classes" in err
+    assert "c.cnn:1:1: error: MNIST: the data are 28x28x1 with 10 classes; the spec's input is 32x32x3" in err
+    assert "c.cnn:3:1: error: MNIST: the data are 28x28x1 with 10 classes, and the recipe trains a softmax" in err
+
+
+@pytest.mark.parametrize("shape", ["28x14x2", "14x56x1", "784x1x1"])
+def test_emit_refuses_mnist_in_another_shape_of_784_values(tmp_path, capsys, shape):
+    # Issue 12: these used to be accepted, the images reshaped so neighbouring pixels became channels.
+    assert main(["emit", write(tmp_path, "c.cnn", f"name \"x\"\ninput {shape}\nconv 1x1x4\ndense 10\n")]) == 1
+    err = capsys.readouterr().err
+    assert f"c.cnn:2:1: error: MNIST: the data are 28x28x1 with 10 classes; the spec's input is {shape}" in err
+    assert "    input" in err and "    ^" in err
+
+
+def test_emit_accepts_the_flattened_vector_input(tmp_path, capsys):
+    assert main(["emit", write(tmp_path, "v.cnn", "input 784\ndense 32\ndense 10\n")]) == 0
 
 
 # --- verify -------------------------------------------------------------------------------

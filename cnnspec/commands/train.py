@@ -6,7 +6,7 @@ from ..recipe import TrainConfig
 from .types import positive_float, positive_int, seed
 
 _REPORT = TrainConfig()
-HELP = (f"Train a spec on MNIST with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
+HELP = (f"Train a spec on MNIST (or --data, --dataset) with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
         f"{_REPORT.epochs} epochs, seed {_REPORT.seed}) and write its run directory.")
 
 
@@ -38,11 +38,23 @@ def add_training_arguments(parser) -> None:
                             "validation (default); full: all 60,000 train, as in its 2.b")
     group.add_argument("--limit", type=positive_int, metavar="N",
                        help="train on the first N training images only (smoke tests)")
-    group.add_argument("--data", metavar="PATH", help="a Keras-layout mnist.npz (see `cnnspec data`)")
+    add_data_arguments(group)
     group.add_argument("--distribute", choices=DISTRIBUTE,
                        help="mirrored: tf.distribute.MirroredStrategy over all GPUs "
                             "(default: the one best device)")
     add_max_params_argument(group)
+
+
+def add_data_arguments(parser) -> None:
+    """--data and --dataset, shared by the training commands and `evaluate`."""
+    from ..recipe import DATASETS
+
+    parser.add_argument("--data", metavar="PATH",
+                        help="an .npz with x_train, y_train, x_test, y_test (MNIST's own, see "
+                             "`cnnspec data`, or any image size, channels and classes), or a "
+                             "folder with one subfolder of images per class (default: MNIST)")
+    parser.add_argument("--dataset", choices=DATASETS,
+                        help="a keras.datasets set, downloaded once and cached (default: mnist)")
 
 
 def add_max_params_argument(parser) -> None:
@@ -57,7 +69,7 @@ def config_from_args(args, out: str | None, resume: bool):
     from ..training import resume_config
 
     given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data,
+             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data, "dataset": args.dataset,
              "distribute": args.distribute, "max_params": args.max_params}
     if resume:
         return resume_config(out, **given)

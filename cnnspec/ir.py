@@ -170,6 +170,8 @@ class Spec:
         return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
 
     def __post_init__(self):
+        if not self.name.strip():
+            raise InvalidField("name", 'a model name cannot be empty; write one, like name "Model 3"')
         if "/" in self.name:
             # Keras joins scope names with '/' and refuses it in a model's name.
             raise InvalidField("name", f"a model name cannot contain '/', got {self.name!r}")

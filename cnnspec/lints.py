@@ -107,7 +107,8 @@ def dominant_layer(analysis: Analysis) -> Iterable[Finding]:
         why = (f"its {size_text(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
                "filters; fewer filters or smaller kernels shrink it")
     else:
-        why = (f"its {heaviest.input_shape[-1]:,} inputs times {heaviest.output_shape[-1]:,} units; pooling or "
+        inputs = heaviest.input_shape[-1]
+        why = (f"its {inputs:,} input{'s' * (inputs != 1)} times {heaviest.output_shape[-1]:,} units; pooling or "
                "striding more before it shrinks that input")
     yield Finding(
         layer.span,
@@ -128,7 +129,7 @@ def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
         mirrored = dataclasses.replace(w.centres, first=w.centres.first + w.padding[0] - w.padding[1])
         yield Finding(
             row.layer.span,
-            f"'same' padding with stride {w.stride} adds {w.padding[0]} zero row/column before and "
+            f"'same' padding with stride {w.stride} adds {w.padding[0] or 'no'} zero row/column before and "
             f"{w.padding[1]} after (TensorFlow puts the smaller half first), so the {w.window}-pixel windows "
             f"are centred on pixels {counted_list(w.centres)} (counting from 1), not {counted_list(mirrored)}; "
             "see cnnspec explain",
@@ -142,11 +143,12 @@ def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
             later = sum(1 for other in analysis.rows[index:] if isinstance(other.layer, (Conv, Pool)))
             source = analysis.rows[index - 1] if index else None
             after = f" after {source.name} (line {source.line})" if source else " at the input"
+            these = ("this conv/pool layer sees one pixel" if later == 1 else
+                     f"this and {later - 1} more conv/pool layer{'s' * (later != 2)} before the dense layers see one pixel each")
             yield Finding(
                 row.layer.span,
-                f"the feature map is already 1x1{after}; this and {later - 1} more conv/pool "
-                f"layer{'s' if later != 2 else ''} before the dense layers see one pixel each: "
-                "stop shrinking earlier or drop them",
+                f"the feature map is already 1x1{after}; {these}: stop shrinking earlier or drop "
+                f"{'it' if later == 1 else 'them'}",
             )
             return
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -118,6 +119,28 @@ def _word_at(chunk: str, offset: int) -> str:
     return word if word.isprintable() else ascii(word)[1:-1]
 
 
+# Control characters have no name in unicodedata; these are the ones a terminal shows oddly.
+CONTROL_NAMES = {"\x1b": "escape", "\x08": "backspace", "\x0b": "vertical tab", "\x7f": "delete"}
+
+
+def character_name(c: str) -> str:
+    """A character as `U+XXXX (its name)`, for the ones that cannot be shown in quotes.
+
+    >>> character_name("\u00a0"), character_name("\x1b"), character_name("\x07")
+    ('U+00A0 (no-break space)', 'U+001B (escape)', 'U+0007 (a control character)')
+    """
+    name = CONTROL_NAMES.get(c) or unicodedata.name(c, "").lower() or "a control character"
+    return f"U+{ord(c):04X} ({name})"
+
+
+def _not_ascii_digit(word: str) -> str | None:
+    """A digit that is not 0-9 (fullwidth, Arabic-Indic, superscript...), described."""
+    for c in word:
+        if c.isdigit() and not c.isascii():
+            return f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'DIGIT')}) is not an ASCII digit; write numbers with 0-9"
+    return None
+
+
 def describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, lines, source: str) -> Diagnostic:
     """A diagnostic for a Lark error in one statement parsed alone (`chunk`, which starts at
     `chunk_column` of `line`; the error's own column counts from the chunk's start)."""
@@ -126,7 +149,15 @@ def describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, l
     column = chunk_column + offset
     keyword = chunk.split(maxsplit=1)[0] if chunk.split() else ""
     word = _word_at(chunk, offset) if 0 <= offset < len(chunk) else ""
-    message = sentence(error, keyword, word, offset, at_end)
+    character = chunk[offset] if 0 <= offset < len(chunk) else ""
+    digit = _not_ascii_digit(word) if isinstance(error, UnexpectedCharacters) else None
+    if digit:
+        message = digit
+    elif character and not character.isprintable():
+        where = "at the start of a statement" if offset == 0 else f"in {keyword} statement"
+        message = f"unexpected character {character_name(character)} {where}; spaces are plain ASCII spaces"
+    else:
+        message = sentence(error, keyword, word, offset, at_end)
     return Diagnostic(message, line, column, source, lines[line - 1] if line <= len(lines) else "")
 
 

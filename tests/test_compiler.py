@@ -219,7 +219,7 @@ def test_compare_reports_missing_rows_and_names():
     verification = compare(analysis, to_keras(parse('name "b"\ninput 4\ndense 10')))
     assert not verification.agrees and not verification.differences
     assert report(verification, "a.cnn").splitlines() == [
-        "a.cnn: a: all 1 rows agree, but the model does not",
+        "a.cnn: a: its 1 row agrees, but the model does not",
         "  model name: cnnspec 'a', Keras 'b'",
     ]
 

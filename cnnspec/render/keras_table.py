@@ -23,7 +23,8 @@ def readable_size(size: float) -> str:
         if size / 1024 < 1:
             return f"{size:.2f} {unit}"
         size /= 1024
-    return f"{size:.2f} PB"
+    # Beyond the largest unit the digits stop meaning anything: keep three of them.
+    return f"{size:.2f} PB" if size < 1024 else f"{size:.2e} PB"
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

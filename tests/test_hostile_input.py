@@ -1,0 +1,119 @@
+"""A hostile first use (issue 12, the input side): whatever is typed or pointed at, the
+answer is a clear message and an exit code, never a traceback, a hang or a wrong success."""
+
+import io
+import os
+import sys
+
+import pytest
+
+from cnnspec import SpecError, analyze, parse
+from cnnspec.cli import main
+from cnnspec.errors import Diagnostic
+from conftest import SPECS
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# -- numbers on the command line: one rule, positive integers -------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ["check", "--classes", "0"], ["check", "--classes", "-3"],
+    ["sweep", "--max-macs", "0"], ["sweep", "--max-params", "0"],
+])
+def test_counts_on_the_command_line_are_positive_integers(argv, capsys):
+    assert main([*argv, str(SPECS / "model3.cnn")]) == 2
+    assert "expected a whole number >= 1" in capsys.readouterr().err
+
+
+# -- characters that cannot be seen are named -------------------------------------------------
+
+@pytest.mark.parametrize("text, named", [
+    ("conv\u00a05x5x6", "U+00A0 (no-break space)"),
+    ("conv 5x5\u200bx6", "U+200B (zero width space)"),
+    ("conv 5x5x6 \x1b", "U+001B (escape)"),
+    ("conv 5x5x6 | \u2028dense 10", "U+2028 (line separator)"),
+    ("\u200bconv 5x5x6", "U+200B (zero width space)"),
+    ("conv 5x5x6 \x07", "U+0007 (a control character)"),
+])
+def test_an_invisible_character_is_named_not_quoted(text, named):
+    with pytest.raises(SpecError) as caught:
+        parse(text, "x.cnn")
+    message = caught.value.message
+    assert named in message and "'\\'" not in message, message
+
+
+# -- numbers are ASCII digits -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, digit", [
+    ("input \uff12\uff18x\uff12\uff18x\uff11 | dense 10", "'\uff12' (U+FF12 FULLWIDTH DIGIT TWO)"),
+    ("conv \u0665x\u0665x\u0666 | dense 10", "'\u0665' (U+0665 ARABIC-INDIC DIGIT FIVE)"),
+    ("conv 5x5x6 s\u0662", "'\u0662' (U+0662 ARABIC-INDIC DIGIT TWO)"),
+    ("dropout 0.\u0665", "'\u0665' (U+0665 ARABIC-INDIC DIGIT FIVE)"),
+    ("conv 5x5x\u00b2", "'\u00b2' (U+00B2 SUPERSCRIPT TWO)"),
+])
+def test_numbers_are_ascii_digits(text, digit):
+    with pytest.raises(SpecError) as caught:
+        parse(text, "x.cnn")
+    assert caught.value.message.startswith(f"{digit} is not an ASCII digit; write numbers with 0-9"), caught.value.message
+
+
+# -- names --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ['""', '"   "'])
+def test_an_empty_name_is_refused_at_its_token(name):
+    with pytest.raises(SpecError) as caught:
+        parse(f"name {name}\nconv 5x5x6 | dense 10", "x.cnn")
+    assert (caught.value.line, caught.value.column) == (1, 6)
+    assert "name cannot be empty" in caught.value.message
+
+
+# -- carets under wide characters -----------------------------------------------------------------
+
+def test_the_caret_counts_display_columns():
+    rendered = Diagnostic("unknown activation", 1, 22, "x.cnn", 'name "\u6f22\u5b57" | dense 10 sigmod').render()
+    source_line, caret_line = rendered.splitlines()[1:]
+    assert caret_line == "    " + " " * (21 + 2) + "^"
+    combining = Diagnostic("bad", 1, 9, "x.cnn", 'name "e\u0301" x').render().splitlines()[2]
+    assert combining == "    " + " " * 7 + "^"
+
+
+# -- sizes beyond the largest unit ----------------------------------------------------------------
+
+def test_absurd_sizes_use_scientific_notation():
+    from cnnspec.render.keras_table import readable_size
+
+    assert readable_size(1023 * 1024**5) == "1023.00 PB"
+    assert readable_size(2**100) == "1.13e+15 PB"
+
+
+# -- plurals and wording --------------------------------------------------------------------------
+
+def _warnings(text):
+    from cnnspec.lints import lint
+
+    return [d.message for d in lint(analyze(parse(text, "x.cnn")))]
+
+
+def test_lint_wording_counts_right():
+    # a dense layer fed by one input holds nearly every parameter
+    dominant = " ".join(_warnings("input 1 | dense 1 | dense 1000"))
+    assert "its 1 input times" in dominant and "1 inputs" not in dominant
+    collapsed = " ".join(_warnings("input 1x1x1 | conv 1x1x4 | flatten | dense 10"))
+    assert "this and 0 more" not in collapsed and "this conv/pool layer sees one pixel" in collapsed, collapsed
+    padded = " ".join(_warnings("input 2x2x1 | conv 3x3x1 s2 | dense 10"))
+    assert "adds 0 zero" not in padded and "adds no zero row/column before" in padded, padded
+
+
+def test_verify_report_counts_right():
+    from cnnspec.verification import Verification, report
+
+    analysis = analyze(parse("input 4 | dense 10", "x.cnn"))
+    agrees = Verification(analysis, analysis.spec.name, (), (), analysis.trainable_params, 0)
+    assert "x.cnn: x: its 1 row agrees with Keras" in report(agrees, "x.cnn")
+    totals_differ = Verification(analysis, analysis.spec.name, (), (), analysis.trainable_params + 1, 0)
+    assert "all 1 row" not in report(totals_differ, "x.cnn")

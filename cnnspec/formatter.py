@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .ir import Flatten, Spec
-from .loading import parse
+from .loading import normalize_newlines, parse
 from .parser import Statement, parse_statements
 from .statements import ALL_OPTIONS, header_statements, layer_statement
 
@@ -58,6 +58,18 @@ def _written_options(statement: Statement) -> frozenset[str]:
     return frozenset(_OPTION_ROLES[token.type] for token in statement.args[1:] if token.type in _OPTION_ROLES)
 
 
+def line_ending(text: str) -> str:
+    r"""The file's line ending (its first one), which `fmt` keeps: \r\n, \r or \n.
+
+    >>> line_ending("a\r\nb"), line_ending("a\rb"), line_ending("ab")
+    ('\r\n', '\r', '\n')
+    """
+    cut = next((i for i, c in enumerate(text) if c in "\r\n"), None)
+    if cut is None or text[cut] == "\n":
+        return "\n"
+    return "\r\n" if text[cut + 1 : cut + 2] == "\n" else "\r"
+
+
 def format_text(text: str, source: str = "<string>", *, explicit: bool = False, default_name: str | None = None) -> str:
     """`text` in canonical layout; raises `SpecError` (and changes nothing) if it is not a valid spec.
 
@@ -69,6 +81,7 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
     input 28x28x1
     conv 5x5x6 s1 same relu | flatten | dense 10 softmax
     """
+    text = normalize_newlines(text)
     spec = parse(text, source, default_name=default_name)
     layers = iter(spec.layers)
     header_written = set()

@@ -117,3 +117,52 @@ def test_verify_report_counts_right():
     assert "x.cnn: x: its 1 row agrees with Keras" in report(agrees, "x.cnn")
     totals_differ = Verification(analysis, analysis.spec.name, (), (), analysis.trainable_params + 1, 0)
     assert "all 1 row" not in report(totals_differ, "x.cnn")
+
+
+# -- files that are not text files, and standard input -------------------------------------------
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch, capsys):
+    import cnnspec.loading
+
+    monkeypatch.setattr(cnnspec.loading, "MAX_SOURCE_BYTES", 100)
+    path = write(tmp_path, "big.cnn", "conv 5x5x6\n" * 20)
+    assert main(["check", path]) == 1
+    assert "over the limit of 100 bytes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "summary", "explain"])
+def test_a_dash_reads_standard_input(command, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"conv 5x5x6 | pool 2 | dense 10\n")))
+    assert main([command, "-"]) == 0
+    out = capsys.readouterr().out
+    assert "<stdin>: model: 4 layers" in out if command == "check" else out
+
+
+def test_standard_input_errors_name_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"conv 5x5x6 | dense 10 sigmod\n")))
+    assert main(["check", "-"]) == 1
+    assert capsys.readouterr().err.startswith("<stdin>:1:23: error: unknown activation")
+
+
+# -- line endings ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_crlf_and_cr_files_read_like_lf_ones(ending, tmp_path, capsys):
+    path = tmp_path / "x.cnn"
+    path.write_bytes(f"conv 5x5x6{ending}pool 2{ending}dense 10 sigmod{ending}".encode())
+    assert main(["check", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{path}:3:10: error: unknown activation 'sigmod'; did you mean 'sigmoid'?\n"
+        "    dense 10 sigmod\n"
+        "             ^\n"
+    )
+    path.write_bytes(f"conv 5x5x6{ending}pool 2{ending}dense 10{ending}".encode())
+    assert main(["check", str(path)]) == 0
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"])
+def test_fmt_keeps_the_files_line_ending(ending, tmp_path):
+    path = tmp_path / "x.cnn"
+    path.write_bytes(f"conv 5x5x6   relu{ending}pool 2x2  # halve{ending}dense 10{ending}".encode())
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_bytes() == f"conv 5x5x6 relu{ending}pool 2  # halve{ending}dense 10{ending}".encode()

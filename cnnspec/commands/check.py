@@ -40,5 +40,5 @@ def run(args) -> int:
             print(warning.render(), file=sys.stderr)
         if not args.quiet:
             layers = len(analysis.rows)
-            print(f"{path}: {analysis.spec.name}: {layers} layer{'s' * (layers != 1)}, {analysis.total_params:,} params")
+            print(f"{analysis.spec.source}: {analysis.spec.name}: {layers} layer{'s' * (layers != 1)}, {analysis.total_params:,} params")
     return status

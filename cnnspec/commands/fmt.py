@@ -20,7 +20,7 @@ def run(args) -> int:
 
     from ..atomic import write_text_atomic
     from ..errors import Diagnostic, RunError, SpecError
-    from ..formatter import format_text
+    from ..formatter import format_text, line_ending
     from ..loading import read_source
     from . import spec_paths
 
@@ -29,6 +29,7 @@ def run(args) -> int:
         try:
             text = read_source(path)
             formatted = format_text(text, path, explicit=args.explicit, default_name=Path(path).stem)
+            formatted = formatted.replace("\n", line_ending(text))
             if formatted == text:
                 continue
             if args.check:

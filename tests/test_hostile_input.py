@@ -166,3 +166,17 @@ def test_fmt_keeps_the_files_line_ending(ending, tmp_path):
     path.write_bytes(f"conv 5x5x6   relu{ending}pool 2x2  # halve{ending}dense 10{ending}".encode())
     assert main(["fmt", str(path)]) == 0
     assert path.read_bytes() == f"conv 5x5x6 relu{ending}pool 2  # halve{ending}dense 10{ending}".encode()
+
+
+# -- fmt through a symbolic link ------------------------------------------------------------------
+
+def test_fmt_writes_through_a_symlink_and_keeps_it(tmp_path):
+    target = tmp_path / "real" / "model.cnn"
+    target.parent.mkdir()
+    target.write_text("conv 5x5x6   relu|dense 10\n")
+    link = tmp_path / "link.cnn"
+    link.symlink_to(target)
+    assert main(["fmt", str(link)]) == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text() == "conv 5x5x6 relu | dense 10\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["model.cnn"]  # no temporary left

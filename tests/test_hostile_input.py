@@ -180,3 +180,4 @@ def test_fmt_writes_through_a_symlink_and_keeps_it(tmp_path):
     assert link.is_symlink() and link.resolve() == target
     assert target.read_text() == "conv 5x5x6 relu | dense 10\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["model.cnn"]  # no temporary left
+

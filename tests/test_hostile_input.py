@@ -181,3 +181,15 @@ def test_fmt_writes_through_a_symlink_and_keeps_it(tmp_path):
     assert target.read_text() == "conv 5x5x6 relu | dense 10\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["model.cnn"]  # no temporary left
 
+
+
+# -- usage errors name the command --------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [["summary", "a.cnn", "b.cnn"], ["summary", "a.cnn", "--max-params", "1"],
+                                  *[[command, "--no-such-option"] for command in
+                                    ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit",
+                                     "verify", "data", "train", "compare", "sweep")]])
+def test_a_usage_error_prints_the_commands_usage(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: cnnspec {argv[0]} ") and f"cnnspec {argv[0]}: error: " in err, err

@@ -193,3 +193,33 @@ def test_a_usage_error_prints_the_commands_usage(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"usage: cnnspec {argv[0]} ") and f"cnnspec {argv[0]}: error: " in err, err
+
+
+# -- grids given to the commands that take one spec ------------------------------------------------
+
+GRID = SPECS / "grids" / "family.cnn"
+
+
+@pytest.mark.parametrize("command", ["check", "summary", "explain"])
+def test_a_grid_given_for_a_spec_says_to_use_sweep(command, capsys):
+    assert main([command, str(GRID)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{GRID}:7:6: error: this is a grid") and "cnnspec sweep" in err, err
+    assert err.count("error:") == 1
+
+
+def test_an_optional_layer_first_is_located_too():
+    with pytest.raises(SpecError) as caught:
+        parse("input 28x28x1\n[conv 3x3x4]?\ndense 10", "g.cnn")
+    assert (caught.value.line, caught.value.column) == (2, 1) and "this is a grid" in caught.value.message
+
+
+def test_fmt_formats_a_grid_and_keeps_its_choices(tmp_path):
+    messy = ('name  "G"\ninput 28x28x1\nconv { 5x5 , 7x7 }x16   s1|pool 2  # halve\n'
+             '[ dense 256   sigmoid ]?   # maybe\n\n\n\ndense  10\n')
+    path = tmp_path / "g.cnn"
+    path.write_text(messy)
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_text() == ('name "G"\ninput 28x28x1\nconv {5x5,7x7}x16 s1 | pool 2  # halve\n'
+                                "[dense 256 sigmoid]?           # maybe\n\ndense 10\n")
+    assert main(["fmt", "--check", str(path), str(GRID)]) == 0

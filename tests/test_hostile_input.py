@@ -223,3 +223,11 @@ def test_fmt_formats_a_grid_and_keeps_its_choices(tmp_path):
     assert path.read_text() == ('name "G"\ninput 28x28x1\nconv {5x5,7x7}x16 s1 | pool 2  # halve\n'
                                 "[dense 256 sigmoid]?           # maybe\n\ndense 10\n")
     assert main(["fmt", "--check", str(path), str(GRID)]) == 0
+
+
+def test_fmt_of_standard_input_writes_standard_output(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"conv 5x5x6   relu|dense 10\n")))
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out == "conv 5x5x6 relu | dense 10\n"
+    assert not (tmp_path / "-").exists()

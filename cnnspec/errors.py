@@ -57,7 +57,7 @@ def display_width(text: str) -> int:
     """Terminal columns of `text`: East Asian wide and fullwidth characters take two,
     combining marks none, so a caret padded by this lands under its character.
 
-    >>> display_width("ab"), display_width("漢字"), display_width("e\u0301")
+    >>> display_width("ab"), display_width("漢字"), display_width("e\\u0301")
     (2, 4, 1)
     """
     if text.isascii():
@@ -65,6 +65,20 @@ def display_width(text: str) -> int:
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
     )
+
+
+# Control characters have no name in unicodedata; these are the ones a terminal shows oddly.
+CONTROL_NAMES = {"\x1b": "escape", "\x08": "backspace", "\x0b": "vertical tab", "\x7f": "delete"}
+
+
+def character_name(c: str) -> str:
+    """A character as `U+XXXX (its name)`, for the ones that cannot be shown in quotes.
+
+    >>> character_name("\\u00a0"), character_name("\\x1b"), character_name("\\x07")
+    ('U+00A0 (no-break space)', 'U+001B (escape)', 'U+0007 (a control character)')
+    """
+    name = CONTROL_NAMES.get(c) or unicodedata.name(c, "").lower() or "a control character"
+    return f"U+{ord(c):04X} ({name})"
 
 
 class SpecError(ValueError):

@@ -14,7 +14,7 @@ import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic
+from .errors import Diagnostic, character_name
 from .ir import PADDINGS, suggestion
 from .parser import STATEMENTS, parse_statement
 
@@ -117,20 +117,6 @@ def _word_at(chunk: str, offset: int) -> str:
     match = re.match(r"[^\s|#]+", chunk[offset:])
     word = match.group() if match else chunk[offset : offset + 1]
     return word if word.isprintable() else ascii(word)[1:-1]
-
-
-# Control characters have no name in unicodedata; these are the ones a terminal shows oddly.
-CONTROL_NAMES = {"\x1b": "escape", "\x08": "backspace", "\x0b": "vertical tab", "\x7f": "delete"}
-
-
-def character_name(c: str) -> str:
-    """A character as `U+XXXX (its name)`, for the ones that cannot be shown in quotes.
-
-    >>> character_name("\u00a0"), character_name("\x1b"), character_name("\x07")
-    ('U+00A0 (no-break space)', 'U+001B (escape)', 'U+0007 (a control character)')
-    """
-    name = CONTROL_NAMES.get(c) or unicodedata.name(c, "").lower() or "a control character"
-    return f"U+{ord(c):04X} ({name})"
 
 
 def _not_ascii_digit(word: str) -> str | None:

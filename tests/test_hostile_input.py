@@ -231,3 +231,11 @@ def test_fmt_of_standard_input_writes_standard_output(monkeypatch, capsys, tmp_p
     assert main(["fmt", "-"]) == 0
     assert capsys.readouterr().out == "conv 5x5x6 relu | dense 10\n"
     assert not (tmp_path / "-").exists()
+
+
+def test_a_control_character_in_a_name_is_refused_not_printed():
+    # it would reach the terminal with every check line (an ESC starts an escape sequence)
+    with pytest.raises(SpecError) as caught:
+        parse('name "red\x1b[31m"\ndense 10', "x.cnn")
+    assert (caught.value.line, caught.value.column) == (1, 6)
+    assert "U+001B (escape)" in caught.value.message

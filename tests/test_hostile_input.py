@@ -13,6 +13,12 @@ from cnnspec.errors import Diagnostic
 from conftest import SPECS
 
 
+def error_of(text: str) -> SpecError:
+    with pytest.raises(SpecError) as caught:
+        parse(text, "x.cnn")
+    return caught.value
+
+
 def write(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -41,9 +47,7 @@ def test_counts_on_the_command_line_are_positive_integers(argv, capsys):
     ("conv 5x5x6 \x07", "U+0007 (a control character)"),
 ])
 def test_an_invisible_character_is_named_not_quoted(text, named):
-    with pytest.raises(SpecError) as caught:
-        parse(text, "x.cnn")
-    message = caught.value.message
+    message = error_of(text).message
     assert named in message and "'\\'" not in message, message
 
 
@@ -57,19 +61,16 @@ def test_an_invisible_character_is_named_not_quoted(text, named):
     ("conv 5x5x\u00b2", "'\u00b2' (U+00B2 SUPERSCRIPT TWO)"),
 ])
 def test_numbers_are_ascii_digits(text, digit):
-    with pytest.raises(SpecError) as caught:
-        parse(text, "x.cnn")
-    assert caught.value.message.startswith(f"{digit} is not an ASCII digit; write numbers with 0-9"), caught.value.message
+    message = error_of(text).message
+    assert message.startswith(f"{digit} is not an ASCII digit; write numbers with 0-9"), message
 
 
 # -- names --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ['""', '"   "'])
 def test_an_empty_name_is_refused_at_its_token(name):
-    with pytest.raises(SpecError) as caught:
-        parse(f"name {name}\nconv 5x5x6 | dense 10", "x.cnn")
-    assert (caught.value.line, caught.value.column) == (1, 6)
-    assert "name cannot be empty" in caught.value.message
+    error = error_of(f"name {name}\nconv 5x5x6 | dense 10")
+    assert (error.line, error.column) == (1, 6) and "name cannot be empty" in error.message
 
 
 # -- carets under wide characters -----------------------------------------------------------------
@@ -209,9 +210,8 @@ def test_a_grid_given_for_a_spec_says_to_use_sweep(command, capsys):
 
 
 def test_an_optional_layer_first_is_located_too():
-    with pytest.raises(SpecError) as caught:
-        parse("input 28x28x1\n[conv 3x3x4]?\ndense 10", "g.cnn")
-    assert (caught.value.line, caught.value.column) == (2, 1) and "this is a grid" in caught.value.message
+    error = error_of("input 28x28x1\n[conv 3x3x4]?\ndense 10")
+    assert (error.line, error.column) == (2, 1) and "this is a grid" in error.message
 
 
 def test_fmt_formats_a_grid_and_keeps_its_choices(tmp_path):
@@ -235,7 +235,5 @@ def test_fmt_of_standard_input_writes_standard_output(monkeypatch, capsys, tmp_p
 
 def test_a_control_character_in_a_name_is_refused_not_printed():
     # it would reach the terminal with every check line (an ESC starts an escape sequence)
-    with pytest.raises(SpecError) as caught:
-        parse('name "red\x1b[31m"\ndense 10', "x.cnn")
-    assert (caught.value.line, caught.value.column) == (1, 6)
-    assert "U+001B (escape)" in caught.value.message
+    error = error_of('name "red\x1b[31m"\ndense 10')
+    assert (error.line, error.column) == (1, 6) and "U+001B (escape)" in error.message

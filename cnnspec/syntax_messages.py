@@ -140,7 +140,8 @@ def describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, l
     if digit:
         message = digit
     elif character and not character.isprintable():
-        where = "at the start of a statement" if offset == 0 else f"in {keyword} statement"
+        # the keyword's letters only: str.split() keeps a zero-width space inside the word
+        where = "at the start of a statement" if offset == 0 else f"in {re.match(r'[A-Za-z_]*', chunk).group()} statement"
         message = f"unexpected character {character_name(character)} {where}; spaces are plain ASCII spaces"
     else:
         message = sentence(error, keyword, word, offset, at_end)

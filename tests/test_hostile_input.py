@@ -45,6 +45,7 @@ def test_counts_on_the_command_line_are_positive_integers(argv, capsys):
     ("conv 5x5x6 | \u2028dense 10", "U+2028 (line separator)"),
     ("\u200bconv 5x5x6", "U+200B (zero width space)"),
     ("conv 5x5x6 \x07", "U+0007 (a control character)"),
+    ("conv\u200b 5x5x6", "U+200B (zero width space) in conv statement"),
 ])
 def test_an_invisible_character_is_named_not_quoted(text, named):
     message = error_of(text).message

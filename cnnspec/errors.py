@@ -55,7 +55,7 @@ class Diagnostic:
 
 def display_width(text: str) -> int:
     """Terminal columns of `text`: East Asian wide and fullwidth characters take two,
-    combining marks none, so a caret padded by this lands under its character.
+    combining marks (and variation selectors) none, so a caret padded by this lands under its character.
 
     >>> display_width("ab"), display_width("漢字"), display_width("e\\u0301")
     (2, 4, 1)
@@ -63,7 +63,8 @@ def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
     return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+        0 if unicodedata.category(c) in ("Mn", "Me") else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
     )
 
 

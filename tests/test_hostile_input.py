@@ -82,6 +82,8 @@ def test_the_caret_counts_display_columns():
     assert caret_line == "    " + " " * (21 + 2) + "^"
     combining = Diagnostic("bad", 1, 9, "x.cnn", 'name "e\u0301" x').render().splitlines()[2]
     assert combining == "    " + " " * 7 + "^"
+    emoji = Diagnostic("bad", 1, 10, "x.cnn", 'name "\u2764\ufe0f\U0001f600" x').render().splitlines()[2]
+    assert emoji == "    " + " " * (6 + 1 + 2 + 0) + "^"
 
 
 # -- sizes beyond the largest unit ----------------------------------------------------------------

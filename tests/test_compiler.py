@@ -105,6 +105,16 @@ def test_compile_defaults_to_the_spec_name_in_the_current_folder(tmp_path, monke
     assert capsys.readouterr().out == "exercise1e.keras: exercise1e: 5 layers, 39,206 params, untrained (seed 6570518)\n"
 
 
+def test_compile_of_standard_input_is_named_model(tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"input 4 | dense 10\n")))
+    assert main(["compile", "-"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]  # not "-.keras"
+
+
 def test_compile_of_an_invalid_spec_leaves_the_old_file(tmp_path, capsys):
     out = tmp_path / "net.keras"
     out.write_bytes(b"old")
@@ -232,7 +242,7 @@ def test_compare_reports_missing_rows_and_names():
     verification = compare(analysis, to_keras(parse('name "b"\ninput 4\ndense 10')))
     assert not verification.agrees and not verification.differences
     assert report(verification, "a.cnn").splitlines() == [
-        "a.cnn: a: all 1 rows agree, but the model does not",
+        "a.cnn: a: its 1 row agrees, but the model does not",
         "  model name: cnnspec 'a', Keras 'b'",
     ]
 

@@ -35,7 +35,7 @@ def run(args) -> int:
     spec = read_spec(args.file)
     analysis = analyze(spec)
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
-    output = args.output or f"{Path(args.file).stem}.keras"
+    output = args.output or f"{'model' if args.file == '-' else Path(args.file).stem}.keras"
     save_model(to_keras(spec, args.seed, analysis), output)
     print(f"{output}: {spec.name}: {len(analysis.rows)} layers, {analysis.total_params:,} params, untrained (seed {args.seed})")
     return 0

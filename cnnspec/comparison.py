@@ -141,19 +141,24 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
     loss.png into `out`. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
+    from .outputs import claim_directory, release
     from .runs import has_started, load_run
     from .training import path_safe, train
 
     out = Path(out)
-    finished = [load_run(run) for run in runs]
-    out.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for spec in specs:
-        run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
-        resume = has_started(run_dir)
-        finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
-                              log=log, progress_bar=progress_bar))
-    return write_comparison(finished, out)
+    created = claim_directory(out, "the comparison folder")  # before any slow work
+    try:
+        finished = [load_run(run) for run in runs]
+        used: set[str] = set()
+        for spec in specs:
+            run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
+            resume = has_started(run_dir)
+            finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
+                                  log=log, progress_bar=progress_bar))
+        return write_comparison(finished, out)
+    except BaseException:
+        release(created)  # only while empty: finished runs stay
+        raise
 
 
 def write_comparison(runs: Sequence[RunResult], out: str | Path) -> tuple[ComparisonRow, ...]:

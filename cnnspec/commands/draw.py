@@ -24,6 +24,7 @@ def run(args) -> int:
     from ..atomic import write_atomic
     from ..diagram import layout
     from ..errors import RunError, plain_error
+    from ..outputs import check_file
     from . import read_spec
 
     output = Path(args.output)
@@ -32,6 +33,7 @@ def run(args) -> int:
         return 2
     analysis = analyze(read_spec(args.file))
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
+    check_file(output, "the image")  # before the (for a deep network, long) layout and drawing
     diagram = layout(analysis)
     if output.suffix.lower() == ".svg":
         from ..render.svg import render

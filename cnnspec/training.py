@@ -199,6 +199,7 @@ def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
     plot_run(history, paths.plot, title=title)
     write_results(paths, results)
     shutil.rmtree(paths.checkpoint, ignore_errors=True)  # model.keras holds all it held
+    paths.stopped.unlink(missing_ok=True)  # an earlier stop, since made good
 
 
 # --- checks before anything heavy is imported --------------------------------------------
@@ -424,9 +425,12 @@ def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig)
     finished = "epoch 1 is" if done == 1 else f"epochs 1-{done} are"
     kept = (f"{finished} kept in {paths.metrics} and {paths.checkpoint}" if done
             else "no epoch had finished")
-    raise _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
-                 f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
-                 f"the network: try a --lr below {config.lr}", paths.root)
+    error = _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
+                   f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
+                   f"the network: try a --lr below {config.lr}", paths.root)
+    if done:  # the finished epochs stay, with the reason they are all there is
+        atomic.write_text_atomic(paths.stopped, error.message + "\n")
+    raise error
 
 
 def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,

@@ -16,8 +16,9 @@ def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR",
                         help="the run directory (default: runs/<spec name>-<timestamp>)")
     parser.add_argument("--resume", action="store_true",
-                        help="continue the interrupted run in --out DIR from its last finished "
-                             "epoch, with its own settings (--epochs may raise the total)")
+                        help="continue the run in --out DIR from its last finished epoch, with "
+                             "its own settings; --epochs may raise the total, also of a finished "
+                             "run (the same epochs: nothing to do; fewer: an error)")
 
 
 def add_training_arguments(parser) -> None:

@@ -448,3 +448,19 @@ def test_sigkill_at_any_moment_leaves_a_resumable_or_finished_run(tmp_path, dela
     assert main(["train", str(SPECS / "exercise2b.cnn"), "--out", str(out), "--resume"]) == 0
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1, 2, 3, 4]
     assert json.loads(paths.results.read_text())["epochs_done"] == 4
+
+
+def test_progress_bar_never_counts_past_the_steps_of_an_epoch(capsys):
+    from cnnspec.callbacks import WholeRunProgressBar
+    from cnnspec.training import STEPS_PER_EXECUTION
+
+    bar = WholeRunProgressBar(epochs=3)
+    bar.set_params({"verbose": 1, "epochs": 1, "steps": 5})  # 500 images, batch 100
+    bar.on_train_begin()
+    bar.on_epoch_begin(0)
+    shown = []
+    bar.progbar.update = lambda current, *args, **kwargs: shown.append(current)
+    # Keras names the last step a call into TensorFlow could run, not the last it ran.
+    bar.on_train_batch_end(STEPS_PER_EXECUTION - 1, {"loss": 1.0})
+    assert shown == [5] and bar.seen == 5
+    assert "Epoch 1/3" in capsys.readouterr().out

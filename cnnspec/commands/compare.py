@@ -34,6 +34,7 @@ def run(args) -> int:
         return 2
     config = config_from_args(args, out=None, resume=False)
     rows = compare(specs, config, args.out, args.runs, log=_print,
+                   note=lambda line: print(line, file=sys.stderr),  # stdout: the table alone
                    progress_bar=sys.stdout.isatty())
     write_stdout(render(rows, args.format))
     print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)

@@ -12,7 +12,8 @@ SUFFIXES = (".svg", ".png")
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="the image to write; its suffix picks the format (.svg or .png)")
+                        help="the image to write; its suffix picks the format (.svg or .png; a PNG "
+                             "is refused past 40,000,000 pixels: write .svg then)")
     add_max_params_argument(parser)
 
 
@@ -40,13 +41,23 @@ def run(args) -> int:
 
         text = render(diagram)
         write = lambda file: file.write(text.encode("utf-8"))  # noqa: E731
+        size = lambda: (diagram.width, diagram.height)  # noqa: E731
     else:
+        from ..render.png import MAX_PIXELS, MIN_SCALE, pixel_scale, png_size
         from ..render.png import write as write_png
 
-        write = lambda file: write_png(diagram, file)  # noqa: E731
+        scale = pixel_scale(diagram)
+        if scale is None:
+            least = diagram.width * diagram.height * MIN_SCALE**2
+            raise plain_error(RunError, f"this diagram is {diagram.width}x{diagram.height} units; as "
+                              f"PNG it needs {least:,} pixels or more, over the limit of "
+                              f"{MAX_PIXELS:,} pixels: write it as .svg instead", str(output))
+        write = lambda file: write_png(diagram, file, scale)  # noqa: E731
+        size = lambda: png_size(output)  # noqa: E731  the pixels as written, not as planned
     try:
         write_atomic(output, write)
     except OSError as error:
         raise plain_error(RunError, f"cannot write the image: {error.strerror or error}", str(output)) from None
-    print(f"{args.output}: {diagram.width}x{diagram.height} diagram of {args.file}")
+    width, height = size()
+    print(f"{args.output}: {width}x{height} diagram of {args.file}")
     return 0

@@ -14,8 +14,8 @@ import os
 import pickle
 import subprocess
 import sys
-import zipfile
 import warnings
+import zipfile
 
 import numpy as np
 import pytest

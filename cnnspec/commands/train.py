@@ -71,7 +71,7 @@ def run(args) -> int:
     from . import read_spec
 
     if args.resume and not args.out:
-        print("cnnspec train: --resume needs --out DIR, the run to continue", file=sys.stderr)
+        print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)
         return 2
     spec = read_spec(args.file)
     config = config_from_args(args, args.out, args.resume)

@@ -77,11 +77,12 @@ def test_a_run_that_fails_before_starting_leaves_no_runs_folder(tmp_path, monkey
 # --- item 10: outputs checked before slow work ----------------------------------------
 
 
-def test_train_out_naming_a_file_is_refused_before_loading_data(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("command", ["train", "compare"])
+def test_out_naming_a_file_is_refused_before_loading_data(tmp_path, monkeypatch, capsys, command):
     no_slow_work(monkeypatch)
     out = tmp_path / "notes.txt"
     out.write_text("mine")
-    assert main(["train", EXERCISE2B, "--out", str(out)]) == 1
+    assert main([command, EXERCISE2B, "--out", str(out)]) == 1
     assert "is a file, not a folder" in one_line_error(capsys.readouterr().err, out)
     assert out.read_text() == "mine"
 
@@ -95,14 +96,6 @@ def test_train_out_that_cannot_be_created_is_refused_before_loading_data(
     assert main(["train", EXERCISE2B, "--out", str(out)]) == 1
     assert "cannot create the run directory" in one_line_error(capsys.readouterr().err, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
-
-
-def test_compare_out_naming_a_file_is_refused_before_training(tmp_path, monkeypatch, capsys):
-    no_slow_work(monkeypatch)
-    out = tmp_path / "table"
-    out.write_text("mine")
-    assert main(["compare", EXERCISE2B, "--out", str(out)]) == 1
-    assert "is a file, not a folder" in one_line_error(capsys.readouterr().err, out)
 
 
 @pytest.mark.parametrize("command, name", [("compile", "m.keras"), ("emit", "m.py"),

@@ -251,11 +251,12 @@ def test_nan_after_some_epochs_keeps_them(tmp_path, monkeypatch):
         return dataclasses.replace(row, loss=math.nan) if row.epoch == 2 else row
 
     monkeypatch.setattr(training, "_train_one_epoch", second_epoch_diverges)
-    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in"):
+    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in") as caught:
         train(load(SPECS / "exercise2b.cnn"), small(tmp_path / "run", split="full"))
     paths = RunPaths(tmp_path / "run")
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1]
     assert read_state(paths).epochs_done == 1 and not paths.results.exists()
+    assert paths.stopped.read_text().strip() == caught.value.message  # why it ends there
 
 
 def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys):

@@ -131,3 +131,10 @@ def test_emit_dash_writes_the_script_to_stdout(tmp_path, monkeypatch, capsys):
     assert main(["emit", EXERCISE2B]) == 0
     assert capsys.readouterr().out == printed
     assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_draw_dash_writes_svg_to_stdout(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", str(SPECS / "model3.cnn"), "-o", "-"]) == 0
+    assert capsys.readouterr().out == (SPECS / "model3.svg").read_text("utf-8")
+    assert list(tmp_path.iterdir()) == []

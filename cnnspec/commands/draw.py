@@ -13,7 +13,7 @@ def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="the image to write; its suffix picks the format (.svg or .png; a PNG "
-                             "is refused past 40,000,000 pixels: write .svg then)")
+                             "is refused past 40,000,000 pixels: write .svg then); '-': SVG on stdout")
     add_max_params_argument(parser)
 
 
@@ -25,15 +25,21 @@ def run(args) -> int:
     from ..atomic import write_atomic
     from ..diagram import layout
     from ..errors import RunError, plain_error
-    from ..outputs import check_file
-    from . import read_spec
+    from ..outputs import STDOUT, check_file
+    from . import read_spec, write_stdout
 
     output = Path(args.output)
-    if output.suffix.lower() not in SUFFIXES:
+    to_stdout = args.output == STDOUT
+    if not to_stdout and output.suffix.lower() not in SUFFIXES:
         print(f"cnnspec draw: error: -o {args.output}: the name must end in .svg or .png", file=sys.stderr)
         return 2
     analysis = analyze(read_spec(args.file))
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
+    if to_stdout:
+        from ..render.svg import render
+
+        write_stdout(render(layout(analysis)))
+        return 0
     check_file(output, "the image")  # before the (for a deep network, long) layout and drawing
     diagram = layout(analysis)
     if output.suffix.lower() == ".svg":

@@ -132,3 +132,13 @@ def test_nan_in_the_first_epoch_leaves_no_run_directory(tmp_path, monkeypatch):
             train(spec, tiny(out, lr=1e30, split="full", epochs=1))
     assert list(tmp_path.iterdir()) == []
 
+
+
+def test_a_spec_with_a_very_long_name_trains_into_a_short_default_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "long.cnn"
+    spec.write_text(SPEC_TEXT.replace('name "exercise2b"', f'name "{"long name " * 40}"'))
+    assert main(["train", str(spec), "--limit", "300", "--epochs", "1", "--split", "full",
+                 "--data", REAL_MNIST]) == 0  # was: "File name too long", and an empty runs/
+    run_dir, = (tmp_path / "runs").iterdir()
+    assert len(run_dir.name) < 100 and RunPaths(run_dir).results.is_file()

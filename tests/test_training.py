@@ -241,11 +241,12 @@ def test_nan_after_some_epochs_keeps_them(tmp_path, monkeypatch):
         return dataclasses.replace(row, loss=math.nan) if row.epoch == 2 else row
 
     monkeypatch.setattr(training, "_train_one_epoch", second_epoch_diverges)
-    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in"):
+    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in") as caught:
         train(load(SPECS / "exercise2b.cnn"), small(tmp_path / "run", split="full"))
     paths = RunPaths(tmp_path / "run")
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1]
     assert read_state(paths).epochs_done == 1 and not paths.results.exists()
+    assert paths.stopped.read_text().strip() == caught.value.message  # why it ends there
 
 
 def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys):
@@ -442,3 +443,19 @@ def test_sigkill_at_any_moment_leaves_a_resumable_or_finished_run(tmp_path, dela
     assert main(["train", str(SPECS / "exercise2b.cnn"), "--out", str(out), "--resume"]) == 0
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1, 2, 3, 4]
     assert json.loads(paths.results.read_text())["epochs_done"] == 4
+
+
+def test_progress_bar_never_counts_past_the_steps_of_an_epoch(capsys):
+    from cnnspec.callbacks import WholeRunProgressBar
+    from cnnspec.training import STEPS_PER_EXECUTION
+
+    bar = WholeRunProgressBar(epochs=3)
+    bar.set_params({"verbose": 1, "epochs": 1, "steps": 5})  # 500 images, batch 100
+    bar.on_train_begin()
+    bar.on_epoch_begin(0)
+    shown = []
+    bar.progbar.update = lambda current, *args, **kwargs: shown.append(current)
+    # Keras names the last step a call into TensorFlow could run, not the last it ran.
+    bar.on_train_batch_end(STEPS_PER_EXECUTION - 1, {"loss": 1.0})
+    assert shown == [5] and bar.seen == 5
+    assert "Epoch 1/3" in capsys.readouterr().out

@@ -16,8 +16,9 @@ def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR",
                         help="the run directory (default: runs/<spec name>-<timestamp>)")
     parser.add_argument("--resume", action="store_true",
-                        help="continue the interrupted run in --out DIR from its last finished "
-                             "epoch, with its own settings (--epochs may raise the total)")
+                        help="continue the run in --out DIR from its last finished epoch, with "
+                             "its own settings; --epochs may raise the total, also of a finished "
+                             "run (the same epochs: nothing to do; fewer: an error)")
 
 
 def add_training_arguments(parser) -> None:
@@ -82,7 +83,7 @@ def run(args) -> int:
     from . import read_spec
 
     if args.resume and not args.out:
-        print("cnnspec train: --resume needs --out DIR, the run to continue", file=sys.stderr)
+        print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)
         return 2
     spec = read_spec(args.file)
     config = config_from_args(args, args.out, args.resume)

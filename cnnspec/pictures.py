@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import atomic
-from .plotting import literal_text
+from .render.figures import literal_text
 
 MAX_TILES = 64  # channels drawn per layer; a note in the title says when more exist
 

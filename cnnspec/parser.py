@@ -218,3 +218,24 @@ def _statement_chunks(text: str):
             lead = len(piece) - len(piece.lstrip())
             first = match.start() + lead if first is None else first
             last = match.start() + len(piece.rstrip())
+
+
+def complete_statements(text: str, final: bool = False) -> tuple[list[str], str]:
+    """The statements ended by a separator in `text`, and the unfinished text after them
+    (or, when `final`, every statement and nothing left).
+
+    Strings and comments are skipped as the lexer skips them, so a '|' inside a quoted name
+    ends nothing; blank statements are left out, as in `_statement_chunks`.
+
+    >>> complete_statements('name "a|b" | conv 3x3x4 # c\\ndense 1')
+    (['name "a|b"', 'conv 3x3x4'], 'dense 1')
+    """
+    if final:
+        return [chunk for _, _, chunk in _statement_chunks(text)], ""
+    last = -1
+    for match in _PIECE.finditer(text):
+        if match.group() in ("|", "\n"):
+            last = match.start()
+    if last < 0:
+        return [], text
+    return [chunk for _, _, chunk in _statement_chunks(text[:last])], text[last + 1 :]

@@ -22,6 +22,9 @@ walk, yielding one `Record` at a time for the renderers in `cnnspec.render.sweep
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 import re
 import sys
 from array import array
@@ -35,7 +38,7 @@ from .costs import FLOAT32_BYTES
 from .errors import SpecError
 from .grid import Grid, Variant
 from .loading import parse
-from .pareto import frontier_of_ranked
+from .pareto import frontier_of_least
 from .parser import complete_statements
 from .shapes import size_text
 from .sweep import Budget
@@ -43,6 +46,7 @@ from .sweep import Budget
 SURVIVOR, OVER_BUDGET, INVALID = 0, 1, 2
 _UNKNOWN = -1  # a state the walk cannot vouch for: its variants take the text path
 _HEADER_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+BATCH = 1024  # leaves gathered in lists below this subtree size, instead of yielded one by one
 MAX_DEPTH = 400  # slots walked as nested loops (recursion); deeper grids take the text path
 
 
@@ -69,6 +73,8 @@ class _Walker:
         self.segments = [[alternative + grid.pieces[level + 1] for alternative in slot.alternatives]
                          for level, slot in enumerate(slots)]
         self.transitions = [{} for _ in slots]
+        self.last = len(slots) - 1
+        self.subtree = [math.prod(len(slot.alternatives) for slot in slots[level:]) for level in range(len(slots) + 1)]
         self.root = self._advance(self._intern(_State("", (28, 28, 1))), grid.pieces[0], final=not slots)
         self.usable = len(slots) <= MAX_DEPTH
 
@@ -129,65 +135,67 @@ class _Walker:
         return (next_state, params, macs, values, shapes)
 
     def leaves(self) -> Iterator[tuple | None]:
-        """(params, MACs, values, shapes text) of every variant in expansion order; None for the text path."""
+        """(params, MACs, values, shapes text, text) of every variant in expansion order; None
+        for one the walk cannot vouch for (the text path decides)."""
+        return itertools.chain.from_iterable(self._batches())
+
+    def _batches(self):
         state, params, macs, values, shapes = self.root
         if not self.grid.slots:
-            yield None if state == _UNKNOWN else (params, macs, values, shapes[1:])
+            yield [None if state == _UNKNOWN else (params, macs, values, shapes[1:], self.grid.pieces[0])]
         elif not self.usable or state == _UNKNOWN:
-            yield from (None for _ in range(self.grid.size))
+            yield from itertools.repeat([None], self.grid.size)
         else:
-            yield from self._below(0, state, params, macs, values, shapes)
+            yield from self._below(0, state, params, macs, values, shapes, self.grid.pieces[0])
 
-    def texts(self) -> Iterator[str]:
-        """Every variant's text in expansion order, each prefix joined once (as `Grid.variants`)."""
-        if not self.segments:
-            yield self.grid.pieces[0]
-        else:
-            yield from self._texts(0, self.grid.pieces[0])
+    def _step(self, level: int, state: int, pick: int) -> tuple:
+        key = (state, pick)
+        step = self.transitions[level].get(key)
+        if step is None:
+            step = self.transitions[level][key] = self._advance(state, self.segments[level][pick], level == self.last)
+        return step
 
-    def _texts(self, level: int, prefix: str):
-        if level == len(self.segments) - 1:
-            for segment in self.segments[level]:
-                yield prefix + segment
-        else:
-            for segment in self.segments[level]:
-                yield from self._texts(level + 1, prefix + segment)
+    def _below(self, level: int, state: int, params: int, macs: int, values: int, shapes: str, text: str):
+        """The leaves under one node, in lists of up to BATCH: generators only above that size."""
+        if self.subtree[level] <= BATCH:
+            batch = []
+            self._fill(level, state, params, macs, values, shapes, text, batch)
+            yield batch
+            return
+        for pick, segment in enumerate(self.segments[level]):
+            following, d_params, d_macs, d_values, d_shapes = self._step(level, state, pick)
+            if following == _UNKNOWN:
+                yield [None] * self.subtree[level + 1]
+            else:
+                yield from self._below(level + 1, following, params + d_params, macs + d_macs,
+                                       values + d_values, shapes + d_shapes, text + segment)
 
-    def _below(self, level: int, state: int, params: int, macs: int, values: int, shapes: str):
-        transitions, segments = self.transitions[level], self.segments[level]
-        last = level == len(self.segments) - 1
+    def _fill(self, level: int, state: int, params: int, macs: int, values: int, shapes: str, text: str, batch: list):
+        transitions, segments, last = self.transitions[level], self.segments[level], level == self.last
         for pick, segment in enumerate(segments):
-            key = (state, pick)
-            step = transitions.get(key)
-            if step is None:
-                step = transitions[key] = self._advance(state, segment, final=last)
+            step = transitions.get((state, pick)) or self._step(level, state, pick)
             following, d_params, d_macs, d_values, d_shapes = step
             if following == _UNKNOWN:
-                yield from (None for _ in range(self._subtree(level + 1)))
+                batch += [None] * self.subtree[level + 1]
             elif last:
-                yield (params + d_params, macs + d_macs, values + d_values, (shapes + d_shapes)[1:])
+                batch.append((params + d_params, macs + d_macs, values + d_values, (shapes + d_shapes)[1:], text + segment))
             else:
-                yield from self._below(level + 1, following, params + d_params, macs + d_macs, values + d_values, shapes + d_shapes)
+                self._fill(level + 1, following, params + d_params, macs + d_macs, values + d_values,
+                           shapes + d_shapes, text + segment, batch)
 
     def leaf(self, index: int) -> tuple | None:
         """What `leaves()` yields for the variant at `index`, along its own path."""
         state, params, macs, values, shapes = self.root
-        if self.usable:
-            for level, pick in enumerate(self.grid.picks(index)):
-                if state == _UNKNOWN:
-                    break
-                key = (state, pick)
-                step = self.transitions[level].get(key)
-                if step is None:
-                    step = self.transitions[level][key] = self._advance(state, self.segments[level][pick], level == len(self.segments) - 1)
-                state, params, macs, values, shapes = step[0], params + step[1], macs + step[2], values + step[3], shapes + step[4]
-        return None if state == _UNKNOWN or not self.usable else (params, macs, values, shapes[1:])
-
-    def _subtree(self, level: int) -> int:
-        size = 1
-        for slot in self.grid.slots[level:]:
-            size *= len(slot.alternatives)
-        return size
+        if not self.usable:
+            return None
+        text = self.grid.pieces[0]
+        for level, pick in enumerate(self.grid.picks(index)):
+            if state == _UNKNOWN:
+                break
+            following, d_params, d_macs, d_values, d_shapes = self._step(level, state, pick)
+            state, params, macs, values, shapes = following, params + d_params, macs + d_macs, values + d_values, shapes + d_shapes
+            text += self.segments[level][pick]
+        return None if state == _UNKNOWN else (params, macs, values, shapes[1:], text)
 
 
 class _Variant:
@@ -231,40 +239,55 @@ class StreamedSweep:
         try:
             self._first_pass(progress, array)
         except OverflowError:  # a cost beyond 64 bits: plain lists of Python integers instead
-            self._first_pass(progress, lambda _, values=(): list(values))
-        survivors = [i for i, status in enumerate(self.status) if status == SURVIVOR]
-        params, macs = self.params, self.macs
-        survivors.sort(key=lambda i: (params[i], macs[i]))  # stable: ties keep expansion order
-        self.ranked = survivors
-        self.on_frontier = frozenset(survivors[k] for k in frontier_of_ranked([(params[i], macs[i]) for i in survivors]))
+            self._first_pass(progress, lambda _: [])
+        self.frontier_costs = frontier_of_least({first: least for first, (least, _) in self._least.items()})
+        self.on_frontier = sum(count for first, (least, count) in self._least.items() if (first, least) in self.frontier_costs)
+        del self._least
 
     def _first_pass(self, progress, store) -> None:
         grid, budget = self.grid, self.budget
-        self.params, self.macs, self.values = store("q"), store("q"), store("q")
+        self.params, self.macs = store("q"), store("q")
         self.status = bytearray()
         self.error_places: dict[tuple[int, int], list] = {}  # (line, col) -> [first error, count]
         self.invalid = self.over_budget = 0
+        self._least: dict[int, list[int]] = {}  # survivors' params -> [least MACs, how many have them]
+        least = self._least
         max_params = budget.max_params if budget.max_params is not None else -1
         max_macs = budget.max_macs if budget.max_macs is not None else -1
+        add_params, add_macs, add_status = self.params.append, self.macs.append, self.status.append
         for index, leaf in enumerate(self._walker.leaves()):
             if leaf is None:
                 leaf = self._text_path(grid.variant(index))
-            if isinstance(leaf, SpecError):
-                self.params.append(0), self.macs.append(0), self.values.append(0)
-                self.status.append(INVALID)
-                self.invalid += 1
-                first = leaf.diagnostics[0]
-                self.error_places.setdefault((first.line, first.column), [leaf, 0])[1] += 1
+                if isinstance(leaf, SpecError):
+                    add_params(0), add_macs(0), add_status(INVALID)
+                    self.invalid += 1
+                    first = leaf.diagnostics[0]
+                    self.error_places.setdefault((first.line, first.column), [leaf, 0])[1] += 1
+                    continue
+            params, macs = leaf[0], leaf[1]
+            add_params(params), add_macs(macs)
+            if (max_params >= 0 and params > max_params) or (max_macs >= 0 and macs > max_macs):
+                add_status(OVER_BUDGET)
+                self.over_budget += 1
             else:
-                params, macs, values = leaf[0], leaf[1], leaf[2]
-                self.params.append(params), self.macs.append(macs), self.values.append(values)
-                if (max_params >= 0 and params > max_params) or (max_macs >= 0 and macs > max_macs):
-                    self.status.append(OVER_BUDGET)
-                    self.over_budget += 1
-                else:
-                    self.status.append(SURVIVOR)
-            if progress is not None and not index & 0xFFFF:
+                add_status(SURVIVOR)
+                entry = least.get(params)
+                if entry is None:
+                    least[params] = [macs, 1]
+                elif macs < entry[0]:
+                    entry[0], entry[1] = macs, 1
+                elif macs == entry[0]:
+                    entry[1] += 1
+            if progress is not None and not index & 0x3FFFF:
                 progress(index, self.total)
+
+    @functools.cached_property
+    def ranked(self) -> list[int]:
+        """The survivors' indices cheapest first: params, then MACs, then expansion order."""
+        params, macs = self.params, self.macs
+        survivors = [i for i, status in enumerate(self.status) if status == SURVIVOR]
+        survivors.sort(key=lambda i: (params[i], macs[i]))  # stable: ties keep expansion order
+        return survivors
 
     def _text_path(self, variant: Variant):
         """(params, MACs, values, shapes text) from the variant's own text, or its relocated error."""
@@ -277,23 +300,30 @@ class StreamedSweep:
 
     @property
     def surviving(self) -> int:
-        return len(self.ranked)
+        return self.total - self.invalid - self.over_budget
 
     def _record(self, variant, leaf) -> Record:
         index = variant.index
         if leaf is None:
-            leaf = self._text_path(self.grid.variant(index))
+            leaf = self._text_path(variant)
         if isinstance(leaf, SpecError):
             return Record(variant, None, None, None, "", leaf, False, False)
         status = self.status[index]
+        survivor = status == SURVIVOR
         return Record(variant, leaf[0], leaf[1], FLOAT32_BYTES * leaf[2], leaf[3], None,
-                      status == SURVIVOR, index in self.on_frontier)
+                      survivor, survivor and (leaf[0], leaf[1]) in self.frontier_costs)
 
     def records(self) -> Iterator[Record]:
         """Every variant in expansion order, computed again as it is written."""
-        grid, width, record = self.grid, len(str(self.total - 1)), self._record
-        for index, (text, leaf) in enumerate(zip(self._walker.texts(), self._walker.leaves())):
-            yield record(_Variant(grid, index, f"v{index:0{width}d}", text), leaf)
+        grid, width, status, frontier = self.grid, len(str(self.total - 1)), self.status, self.frontier_costs
+        for index, leaf in enumerate(self._walker.leaves()):
+            if leaf is None:
+                yield self._record(grid.variant(index), None)
+                continue
+            params, macs, values, shapes, text = leaf
+            survivor = status[index] == SURVIVOR
+            yield Record(_Variant(grid, index, f"v{index:0{width}d}", text), params, macs, FLOAT32_BYTES * values,
+                         shapes, None, survivor, survivor and (params, macs) in frontier)
 
     def survivors(self) -> Iterator[Record]:
         """The survivors cheapest first (params, then MACs, then expansion order)."""

@@ -101,3 +101,14 @@ def test_progress_only_for_a_terminal_or_a_large_grid():
     stream = _Stream(False)
     progress_reporter(200_000, stream)(65_536, 200_000)
     assert stream.getvalue() == "sweep: 65,536 of 200,000 variants analysed\n"
+
+
+@pytest.mark.parametrize("format_", sorted(STREAM_FORMATS))
+def test_batches_end_cleanly_at_their_boundary(monkeypatch, format_):
+    """A grid of exactly BATCH (or twice BATCH) variants writes the same bytes as any other."""
+    from cnnspec.render import sweep_stream
+
+    monkeypatch.setattr(sweep_stream, "BATCH", 4)
+    grid = parse_grid("conv {3,5}x3x{2,4} | dense {2,3}\n", "g.cnn")
+    assert streamed(grid, Budget(max_params=30_000), format_) == sweep_reference.SWEEP_FORMATS[format_](
+        sweep_reference.sweep(grid, Budget(max_params=30_000)))

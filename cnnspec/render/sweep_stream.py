@@ -22,7 +22,7 @@ BATCH = 4096
 
 def _headline(sweep: StreamedSweep) -> str:
     return headline(sweep.grid.source, sweep.budget, sweep.total, sweep.invalid, sweep.over_budget,
-                    sweep.surviving, len(sweep.on_frontier))
+                    sweep.surviving, sweep.on_frontier)
 
 
 def _first_errors(sweep: StreamedSweep) -> list[str]:
@@ -48,7 +48,7 @@ def write_text(sweep: StreamedSweep, write) -> None:
     lines = [_headline(sweep), *_first_errors(sweep)]
     if sweep.over_budget:
         lines.append(over_budget_line(sweep.over_budget_ids(10), sweep.over_budget))
-    if not sweep.ranked:
+    if not sweep.surviving:
         write("\n".join(lines) + "\n")
         return
     widths = column_widths(_survivor_rows(sweep))  # one pass for the widths, one to write
@@ -113,9 +113,14 @@ def _json_entry(record) -> str:
 def write_json(sweep: StreamedSweep, write) -> None:
     """json.dumps(sweep_dict(...), indent=2) + newline, one batch of variants at a time."""
     write(f'{{\n  "total": {sweep.total},\n  "invalid": {sweep.invalid},\n  "over_budget": {sweep.over_budget},\n  "variants": [\n')
-    entries = (_json_entry(record) for record in sweep.records())
-    _batched(((",\n" if index else "") + entry for index, entry in enumerate(entries)), write)
-    write("\n  ]\n}\n")
+    batch, separator = [], ""
+    for record in sweep.records():
+        batch.append(_json_entry(record))
+        if len(batch) == BATCH:
+            write(separator + ",\n".join(batch))
+            batch.clear()
+            separator = ",\n"
+    write((separator + ",\n".join(batch) if batch else "") + "\n  ]\n}\n")
 
 
 STREAM_FORMATS = {"text": write_text, "markdown": write_markdown, "csv": write_csv, "json": write_json}

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import json
 import re
 from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
-
-from lark import Lark
-from lark.parsers.lalr_analysis import Shift
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic
 
@@ -65,13 +62,10 @@ class _Lexer:
     only its line count matters.
     """
 
-    def __init__(self, terminals, ignore):
-        keywords = {t.pattern.value: t.name for t in terminals if t.pattern.type == "str" and t.pattern.value.isalpha()}
-        matchers = [t for t in terminals if t.pattern.value not in keywords]
-        matchers.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    def __init__(self, terminals: list[list[str]], keywords: dict[str, str], ignore: list[str]):
         self.keywords = keywords
         self.ignore = frozenset(ignore)
-        alternatives = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in matchers)
+        alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in terminals)
         self.scan = re.compile(f"[ \\t\\f\\r]*(?:{alternatives})").match
         self.separator_run = re.compile(r"(?:[ \t\f\r]*(?:#[^\n]*)?(?:\r?\n|\|))*").match
 
@@ -81,6 +75,8 @@ class _Lexer:
         while position < end:
             match = scan(data, position)
             if match is None:
+                from lark.exceptions import UnexpectedCharacters  # Lark words the error
+
                 position += len(data[position:]) - len(data[position:].lstrip(" \t\f\r"))
                 raise UnexpectedCharacters(data, position, line, position - line_start + 1)
             kind = match.lastgroup
@@ -101,27 +97,17 @@ class _Lexer:
 class _Grammar:
     """Lark's LALR(1) tables for grammars/cnnspec.lark, run by a loop specialised to it.
 
-    Lark builds the tables; this loop shifts and reduces exactly as Lark's parser does, but
-    keeps only what the builder needs: a `Statement` per statement rule, the tokens of
-    every other rule spliced into their parent, and separators dropped (as Lark filters
-    `_`-terminals). It is about twice as fast as Lark's general tree builder.
+    Lark builds the tables when the grammar changes (`cnnspec.grammar_tables`, shipped as
+    `cnnspec.parse_tables`); this loop shifts and reduces exactly as Lark's parser does
+    (tests/test_grammar_tables.py compares the two), but keeps only what the builder needs:
+    a `Statement` per statement rule, the tokens of every other rule spliced into their
+    parent, and separators dropped (as Lark filters `_`-terminals). It is about twice as
+    fast as Lark's general tree builder, and Lark is imported only to word a syntax error.
     """
 
-    def __init__(self):
-        lark = Lark(grammar_text(), parser="lalr", lexer="basic", start=["start", "statement"])
-        self.lexer = _Lexer(lark.terminals, lark.ignore_tokens)
-        self.tables = {}
-        for start in ("start", "statement"):
-            conf = lark.parse_interactive(start=start).parser_state.parse_conf
-            # Plain str symbols: Lark names rules with its Token class, whose __eq__ is slow.
-            actions = {
-                state: {
-                    str(symbol): (True, target) if action is Shift else (False, (str(target.origin.name), len(target.expansion)))
-                    for symbol, (action, target) in row.items()
-                }
-                for state, row in conf.states.items()
-            }
-            self.tables[start] = (actions, conf.start_state, conf.end_state)
+    def __init__(self, tables: dict):
+        self.lexer = _Lexer(tables["terminals"], tables["keywords"], tables["ignore"])
+        self.tables = tables["tables"]
 
     def parse(self, text: str, start: str = "start") -> list[Statement]:
         """The statements of `text`; a Lark `UnexpectedInput` where it breaks the grammar.
@@ -143,6 +129,8 @@ class _Grammar:
                 try:
                     shift, target = row[kind]
                 except KeyError:
+                    from lark.exceptions import UnexpectedToken  # Lark words the error
+
                     expected = {s for s in row if s.isupper() or s.startswith("$")}
                     raise UnexpectedToken(token, expected, state=states[-1]) from None
                 if shift:
@@ -157,7 +145,7 @@ class _Grammar:
                     statements.append(Statement(name, pending[0], tuple(pending[1:])))
                     pending.clear()
                 target = actions[states[-1]][name][1]
-                if target == end_state:  # the start symbol: the whole input is reduced
+                if target == end_state and kind == "$END":  # the start symbol, and nothing follows
                     return statements
                 states.append(target)
         raise AssertionError("the LALR tables accept only at the end of input")
@@ -166,9 +154,27 @@ class _Grammar:
 _STATEMENT_KINDS = frozenset(STATEMENTS)
 
 
+def load_tables(text: str) -> dict:
+    """The shipped tables (cnnspec/parse_tables.json, written by `cnnspec.grammar_tables`)
+    in the form `_Grammar` runs: per start symbol, (actions by state, start state, end state)."""
+    data = json.loads(text)
+    tables = {
+        start: (
+            {state: {symbol: (True, target) if shift else (False, tuple(target)) for symbol, shift, target in row}
+             for state, row in enumerate(table["rows"])},
+            0, table["end_state"],
+        )
+        for start, table in data["tables"].items()
+    }
+    return {"terminals": data["terminals"], "keywords": data["keywords"], "ignore": data["ignore"], "tables": tables}
+
+
+TABLES_PATH = Path(__file__).with_name("parse_tables.json")
+
+
 @functools.cache
 def _parser() -> _Grammar:
-    return _Grammar()
+    return _Grammar(load_tables(TABLES_PATH.read_text("utf-8")))
 
 
 def parse_statement(text: str) -> Statement:
@@ -179,12 +185,17 @@ def parse_statement(text: str) -> Statement:
 
 def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diagnostic]]:
     """All statements that parse, and a diagnostic for each one that does not."""
-    from .syntax_messages import describe
-
     try:
         return _parser().parse(text, start="start"), []
-    except UnexpectedInput:
-        pass
+    except Exception as error:  # noqa: BLE001 - the parser raises only Lark's UnexpectedInput
+        from lark.exceptions import UnexpectedInput
+
+        if not isinstance(error, UnexpectedInput):
+            raise
+    from lark.exceptions import UnexpectedInput
+
+    from .syntax_messages import describe
+
     statements, diagnostics = [], []
     lines = text.split("\n")
     for line, column, chunk in _statement_chunks(text):

@@ -8,7 +8,6 @@ the first.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import re
 from itertools import chain
@@ -45,6 +44,8 @@ class Statement:
 
 def grammar_text() -> str:
     """The grammar shipped in the package (mapped from the top-level grammars/ folder)."""
+    import importlib.resources  # only to rebuild the tables and in tests: a run reads the tables
+
     try:
         folder = importlib.resources.files("cnnspec.grammars")
     except ModuleNotFoundError:

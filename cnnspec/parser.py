@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from .errors import Diagnostic
@@ -66,33 +66,33 @@ class _Lexer:
     def __init__(self, terminals: list[list[str]], keywords: dict[str, str], ignore: list[str]):
         self.keywords = keywords
         self.ignore = frozenset(ignore)
-        alternatives = "|".join(f"(?P<{name}>{pattern})" for name, pattern in terminals)
-        self.scan = re.compile(f"[ \\t\\f\\r]*(?:{alternatives})").match
-        self.separator_run = re.compile(r"(?:[ \t\f\r]*(?:#[^\n]*)?(?:\r?\n|\|))*").match
+        separator_run = r"(?:[ \t\f\r]*(?:#[^\n]*)?(?:\r?\n|\|))*"
+        alternatives = "|".join(
+            f"(?P<{name}>{pattern}{separator_run if name == '_SEP' else ''})" for name, pattern in terminals
+        )
+        # Any other character is an error: matched here so that finditer never skips one.
+        self.scan = re.compile(f"[ \\t\\f\\r]*(?:{alternatives}|(?P<_UNEXPECTED>[\\s\\S]))").finditer
 
     def lex(self, data: str):
-        scan, keywords, ignore, separator_run = self.scan, self.keywords, self.ignore, self.separator_run
-        position, line, line_start, end = 0, 1, 0, len(data)
-        while position < end:
-            match = scan(data, position)
-            if match is None:
-                from lark.exceptions import UnexpectedCharacters  # Lark words the error
-
-                position += len(data[position:]) - len(data[position:].lstrip(" \t\f\r"))
-                raise UnexpectedCharacters(data, position, line, position - line_start + 1)
+        keywords, ignore = self.keywords, self.ignore
+        line, line_start = 1, 0
+        for match in self.scan(data):
             kind = match.lastgroup
-            position = match.end()
             if kind == "_SEP":
                 start = match.start(kind)
-                position = separator_run(data, position).end()
-                value = data[start:position]
+                value = match.group(kind)
                 yield Token(kind, value, line, start - line_start + 1)
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
+            elif kind == "_UNEXPECTED":
+                from lark.exceptions import UnexpectedCharacters  # Lark words the error
+
+                position = match.start(kind)
+                raise UnexpectedCharacters(data, position, line, position - line_start + 1)
             elif kind not in ignore:
                 value = match.group(kind)
-                yield Token(keywords.get(value, kind) if kind == "WORD" else kind, value, line, position - len(value) - line_start + 1)
+                yield Token(keywords.get(value, kind) if kind == "WORD" else kind, value, line, match.end() - len(value) - line_start + 1)
 
 
 class _Grammar:
@@ -109,17 +109,42 @@ class _Grammar:
     def __init__(self, tables: dict):
         self.lexer = _Lexer(tables["terminals"], tables["keywords"], tables["ignore"])
         self.tables = tables["tables"]
+        self.plans: dict[tuple[str, ...], list[tuple[str, int, int]]] = {}
 
     def parse(self, text: str, start: str = "start") -> list[Statement]:
         """The statements of `text`; a Lark `UnexpectedInput` where it breaks the grammar.
 
+        LALR actions depend on token types alone, so the statements' places in a sequence of
+        token types are found once (`_run`) and reused for every text of the same shape
+        (a sweep's variants, the same model with other sizes). A text that does not lex
+        is run token by token, so its first error is the one Lark's own loop would meet.
+        """
+        try:
+            tokens = list(self.lexer.lex(text))
+        except Exception:  # noqa: BLE001 - the lexer raises only UnexpectedCharacters
+            return self._run(self.lexer.lex(text), start)[0]
+        key = (start, *[token.type for token in tokens])
+        plan = self.plans.get(key)
+        if plan is None:
+            statements, plan = self._run(tokens, start)
+            if len(self.plans) < MAX_PLANS:
+                self.plans[key] = plan
+            return statements
+        return [Statement(kind, tokens[first], tuple(tokens[first + 1 : last])) for kind, first, last in plan]
+
+    def _run(self, tokens, start: str) -> tuple[list[Statement], list[tuple[str, int, int]]]:
+        """The LALR loop: the statements, and each one's (rule, first token, end) in the token list.
+
         Statements never nest, so the tokens shifted since the last statement rule was
-        reduced are exactly the next statement's.
+        reduced are exactly the next statement's; separators are dropped, as Lark drops
+        `_`-terminals, and they end every statement but the last, so each statement's
+        tokens are contiguous.
         """
         actions, state, end_state = self.tables[start]
         states, statements, pending = [state], [], []  # LALR states; results; current statement
+        plan, first = [], None
         line, column = 1, 1
-        for token in chain(self.lexer.lex(text), (None,)):
+        for index, token in enumerate(chain(tokens, (None,))):
             if token is None:  # all tokens fed: reduce what is left at the end of input
                 token = Token("$END", "", line, column)
             else:
@@ -137,6 +162,8 @@ class _Grammar:
                 if shift:
                     states.append(target)
                     if kind[0] != "_":
+                        if not pending:
+                            first = index
                         pending.append(token)
                     break
                 name, size = target
@@ -144,14 +171,16 @@ class _Grammar:
                     del states[-size:]
                 if name in _STATEMENT_KINDS:
                     statements.append(Statement(name, pending[0], tuple(pending[1:])))
+                    plan.append((name, first, first + len(pending)))
                     pending.clear()
                 target = actions[states[-1]][name][1]
                 if target == end_state and kind == "$END":  # the start symbol, and nothing follows
-                    return statements
+                    return statements, plan
                 states.append(target)
         raise AssertionError("the LALR tables accept only at the end of input")
 
 
+MAX_PLANS = 4096  # distinct token-type sequences remembered; beyond, texts are run token by token
 _STATEMENT_KINDS = frozenset(STATEMENTS)
 
 

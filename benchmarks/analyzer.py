@@ -6,6 +6,10 @@ Prints, measured in one run on this machine:
 - whole-process `cnnspec check specs/*.cnn` against a Python process that imports Keras
   and builds the seven report models;
 and the ratios. Run: `.venv/bin/python benchmarks/analyzer.py`.
+
+`--against REV` also times parse+analyze of the same texts with the cnnspec of git
+revision REV (say, the commit before a refactor), old and new alternating in fresh
+processes, and prints the ratio: a slowdown shows in one run, whatever the machine's load.
 """
 
 from __future__ import annotations
@@ -71,7 +75,40 @@ def process_seconds(argv: list[str], repeats: int) -> float:
     return statistics.median(times)
 
 
+RATE_PROCESS = """
+import sys
+sys.path.insert(0, {tree!r})
+sys.path.insert(0, {bench!r})
+import analyzer
+print(analyzer.specs_per_second(analyzer.distinct_model3_texts(10_000)))
+"""
+
+
+def against(revision: str, rounds: int = 5) -> None:
+    """Median specs/s of this tree and of `revision`'s, alternating, each in a fresh process."""
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as old_tree:
+        archive = subprocess.run(["git", "archive", revision, "cnnspec", "grammars"], check=True, capture_output=True, cwd=ROOT)
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive.stdout)) as tar:
+            tar.extractall(old_tree, filter="data")
+        rates: dict[str, list[float]] = {revision: [], "this tree": []}
+        for _ in range(rounds):
+            for label, tree in ((revision, old_tree), ("this tree", str(ROOT))):
+                code = RATE_PROCESS.format(tree=tree, bench=str(ROOT / "benchmarks"))
+                out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=tree)
+                rates[label].append(float(out.stdout))
+    old, new = (statistics.median(rates[label]) for label in (revision, "this tree"))
+    print(f"parse+analyze at {revision}: {old:10,.0f} specs/s (median of {rounds}, alternating)")
+    print(f"parse+analyze, this tree:    {new:10,.0f} specs/s")
+    print(f"new / old:                   {new / old:10.2f}x")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--against":
+        against(sys.argv[2])
+        return
     rate = specs_per_second(distinct_model3_texts(10_000))
     keras_s = keras_seconds_per_model(repeats=20)
     print(f"parse+analyze model3.cnn:    {rate:10,.0f} specs/s ({1e6 / rate:.0f} us each, distinct texts)")

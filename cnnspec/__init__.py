@@ -6,7 +6,8 @@
 
 from .analyzer import Analysis, LayerRow, analyze
 from .errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, SpecSyntaxError
-from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool, Spec
+from .ir import Spec
+from .layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
 from .loading import load, parse
 from .recipe import REPORT_SEED
 

@@ -11,18 +11,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import SpecShapeError
-from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Layer, Pool, Spec
-from .shapes import batchnorm_params, conv_output_size, conv_params, dense_params, size_text
-
-KERAS_TYPES = {
-    Conv: "Conv2D",
-    Pool: "MaxPooling2D",
-    AvgPool: "AveragePooling2D",
-    Dense: "Dense",
-    Flatten: "Flatten",
-    Dropout: "Dropout",
-    BatchNorm: "BatchNormalization",
-}
+from .ir import Spec
+from .layers import KINDS, Layer, NeedsFeatureMap, ShapeMismatch
 
 
 def keras_base_name(keras_type: str) -> str:
@@ -34,7 +24,7 @@ def keras_base_name(keras_type: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_type)).lower()
 
 
-_BASE_NAMES = {cls: keras_base_name(kind) for cls, kind in KERAS_TYPES.items()}
+_BASE_NAMES = {kind: keras_base_name(kind.keras_type) for kind in KINDS}  # a lookup per layer, not a regex
 
 
 @dataclass(frozen=True)
@@ -90,63 +80,17 @@ class Analysis:
         return self.rows[-1].output_shape if self.rows else self.spec.input_shape
 
 
-class _ShapeMismatch(Exception):
-    pass
-
-
-def _spatial(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None) -> tuple[int, int, int]:
-    if len(shape) == 3:
-        return shape
-    where = f"the output of {previous.name} on line {previous.line}" if previous else "the input"
-    word = "conv" if isinstance(layer, Conv) else ("avgpool" if isinstance(layer, AvgPool) else "pool")
-    raise _ShapeMismatch(
-        f"{word} needs a feature map HxWxC, but {where} is the vector ({shape[0]},); "
-        "put convolutions and pooling before flatten and dense layers"
-    )
-
-
-def _window_output(layer: Conv | Pool, height: int, width: int) -> tuple[int, int]:
-    window = layer.kernel if isinstance(layer, Conv) else layer.window
-    out = (
-        conv_output_size(height, window[0], layer.strides[0], layer.padding),
-        conv_output_size(width, window[1], layer.strides[1], layer.padding),
-    )
-    if 0 in out:
-        what = "kernel" if isinstance(layer, Conv) else "pool window"
-        raise _ShapeMismatch(
-            f"the {size_text(window)} {what} does not fit its {height}x{width} input with "
-            f"'valid' padding (the output would be {size_text(out)}); use a smaller window, "
-            "'same' padding, or fewer size-reducing layers before it"
-        )
-    return out
-
-
 def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: str) -> LayerRow:
-    kind = KERAS_TYPES[type(layer)]
-    trainable = non_trainable = macs = 0
-    if isinstance(layer, (Conv, Pool)):
-        height, width, channels = _spatial(layer, shape, previous)
-        out_h, out_w = _window_output(layer, height, width)
-        if isinstance(layer, Conv):
-            out = (out_h, out_w, layer.filters)
-            trainable = conv_params(layer.kernel, channels, layer.filters)
-            macs = out_h * out_w * layer.filters * layer.kernel[0] * layer.kernel[1] * channels
-        else:
-            out = (out_h, out_w, channels)
-    elif isinstance(layer, Dense):
-        if len(shape) != 1:
-            raise _ShapeMismatch(f"dense needs a vector; flatten the {size_text(shape)} input first")
-        out = (layer.units,)
-        trainable = dense_params(shape[0], layer.units)
-        macs = shape[0] * layer.units
-    elif isinstance(layer, Flatten):
-        out = (math.prod(shape),)
-    elif isinstance(layer, BatchNorm):
-        out = shape
-        trainable, non_trainable = batchnorm_params(shape[-1])
-    else:
-        out = shape
-    return LayerRow(name, kind, layer, shape, out, trainable, non_trainable, macs)
+    try:
+        out = layer.output_shape(shape)
+    except NeedsFeatureMap as needs:
+        where = f"the output of {previous.name} on line {previous.line}" if previous else "the input"
+        raise ShapeMismatch(
+            f"{needs.keyword} needs a feature map HxWxC, but {where} is the vector ({shape[0]},); "
+            "put convolutions and pooling before flatten and dense layers"
+        ) from None
+    trainable, non_trainable = layer.params(shape)
+    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out))
 
 
 def analyze(spec: Spec) -> Analysis:
@@ -158,13 +102,13 @@ def analyze(spec: Spec) -> Analysis:
     counts: dict[str, int] = {}
     shape = spec.input_shape
     for layer in spec.layers:
-        base = _BASE_NAMES[type(layer)]
+        base = _BASE_NAMES.get(type(layer)) or keras_base_name(layer.keras_type)
         index = counts.get(base, 0)
         counts[base] = index + 1
         name = base if index == 0 else f"{base}_{index}"
         try:
             row = _row(layer, shape, rows[-1] if rows else None, name)
-        except _ShapeMismatch as mismatch:
+        except ShapeMismatch as mismatch:
             raise SpecShapeError(spec.diagnostic(str(mismatch), layer.span)) from None
         rows.append(row)
         shape = row.output_shape

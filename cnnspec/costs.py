@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
-from .ir import Flatten
+from .layers import REARRANGE
 from .recipe import TrainConfig
 
 FLOAT32_BYTES = 4
@@ -93,9 +93,10 @@ def activation_bytes(analysis: Analysis) -> int:
 def kept_activations(row: LayerRow) -> int:
     """Values of one sample that stay in memory until the backward pass reaches this layer.
 
-    Flatten is a reshape: TensorFlow shares its input's buffer, so it keeps nothing new.
+    A layer that only rearranges values (flatten, a reshape): TensorFlow shares its input's
+    buffer, so it keeps nothing new.
     """
-    return 0 if isinstance(row.layer, Flatten) else row.activations
+    return 0 if row.layer.reading() is REARRANGE else row.activations
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,12 @@ from dataclasses import dataclass
 from typing import Union
 
 from .analyzer import Analysis
-from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
 from .shapes import size_text
-from .statements import layer_statement
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 CHAR_WIDTH = 0.62  # of the font size: wide enough for DejaVu Sans, matplotlib's default
 
-# Fill per layer kind (the map a layer produces gets its colour); the input is grey.
-COLOURS = {
-    Conv: "#8fb8de", Pool: "#f4b183", AvgPool: "#f8cbad", Dense: "#a9d18e",
-    Flatten: "#d9d9d9", Dropout: "#e2d2f0", BatchNorm: "#fff2a8", None: "#bfbfbf",
-}
+INPUT_COLOUR = "#bfbfbf"  # each layer's output takes its kind's colour (`Layer.colour`)
 
 
 @dataclass(frozen=True)
@@ -127,16 +121,14 @@ def _shade(colour: str, factor: float) -> str:
 
 def _layer_lines(row) -> tuple[str, str]:
     """The arrow's two lines: the statement's head ("conv 5x5x6") and its options."""
-    words = layer_statement(row.layer).split()
+    words = row.layer.statement().split()
     return " ".join(words[:2]), " ".join(words[2:])
 
 
 def layout(analysis: Analysis) -> Diagram:
     """Blocks left to right: the input, then each layer's output; arrows carry the layers."""
     spec = analysis.spec
-    tensors = [(spec.input_shape, COLOURS[None])] + [
-        (row.output_shape, COLOURS.get(type(row.layer), COLOURS[None])) for row in analysis.rows
-    ]
+    tensors = [(spec.input_shape, INPUT_COLOUR)] + [(row.output_shape, row.layer.colour) for row in analysis.rows]
     largest_side = max((max(s[:2]) for s, _ in tensors if len(s) == 3), default=1)
     largest_vector = max((s[0] for s, _ in tensors if len(s) == 1), default=1)
     blocks = [_block(shape, fill, largest_side, largest_vector) for shape, fill in tensors]

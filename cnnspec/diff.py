@@ -11,11 +11,9 @@ from dataclasses import dataclass, fields
 
 from .analyzer import Analysis, LayerRow
 from .shapes import size_text
-from .statements import layer_statement
 
-# IR field -> how a change reads
-_FIELD_WORDS = {"strides": "stride", "window": "window", "kernel": "kernel", "filters": "filters",
-                "padding": "padding", "activation": "activation", "units": "units", "rate": "rate"}
+# IR field -> how a change reads, where the field's own name does not read well
+_FIELD_WORDS = {"strides": "stride"}
 
 
 @dataclass(frozen=True)
@@ -85,18 +83,19 @@ def layer_changes(a: LayerRow | None, b: LayerRow | None) -> tuple[str, ...]:
     if a is None and b is None:
         return ()
     if a is None:
-        return (f"added {layer_statement(b.layer)}",)
+        return (f"added {b.layer.statement()}",)
     if b is None:
-        return (f"removed {layer_statement(a.layer)}",)
+        return (f"removed {a.layer.statement()}",)
     changes = []
     if type(a.layer) is not type(b.layer):
-        changes.append(f"{layer_statement(a.layer)} -> {layer_statement(b.layer)}")
+        changes.append(f"{a.layer.statement()} -> {b.layer.statement()}")
     else:
         for field in fields(a.layer):
-            if field.compare and field.name in _FIELD_WORDS:
+            if field.compare:
                 before, after = getattr(a.layer, field.name), getattr(b.layer, field.name)
                 if before != after:
-                    changes.append(f"{_FIELD_WORDS[field.name]} {_value(before)} -> {_value(after)}")
+                    word = _FIELD_WORDS.get(field.name, field.name.replace("_", " "))
+                    changes.append(f"{word} {_value(before)} -> {_value(after)}")
     if a.output_shape != b.output_shape:
         changes.append(f"output {size_text(a.output_shape)} -> {size_text(b.output_shape)}")
     if a.params != b.params:

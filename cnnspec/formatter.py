@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .ir import Flatten, Spec
+from .ir import Spec
+from .layers import Flatten
 from .loading import parse
 from .parser import Statement, parse_statements
-from .statements import ALL_OPTIONS, header_statements, layer_statement
+from .layers.base import ALL_OPTIONS
+from .statements import header_statements
 
 # A string runs to its closing quote; '#' outside a string starts the comment.
 _CODE_PIECE = re.compile(r'"[^"\n]*"?|[^"#]+')
@@ -86,7 +88,7 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
                 if explicit:
                     pieces.append("flatten")
                 layer = next(layers)
-            pieces.append(layer_statement(layer, ALL_OPTIONS if explicit else _written_options(statement)))
+            pieces.append(layer.statement(ALL_OPTIONS if explicit else _written_options(statement)))
         if pieces:
             out.append(SourceLine(" | ".join(pieces), line.comment))
         elif statements:  # a header line: its comment stays with it

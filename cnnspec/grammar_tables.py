@@ -45,6 +45,8 @@ def build() -> dict:
         }
         tables[start] = _canonical(actions, conf.start_state, conf.end_state)
     return {
+        # `?statement`'s alternatives, in the grammar's order: `name`, `input`, then every layer.
+        "statements": [str(rule.expansion[0].name) for rule in lark.rules if rule.origin.name == "statement"],
         "terminals": [(t.name, t.pattern.to_regexp()) for t in matchers],
         "keywords": dict(sorted(keywords.items())),
         "ignore": sorted(lark.ignore_tokens),
@@ -76,7 +78,7 @@ def _canonical(actions: dict, start_state: int, end_state: int) -> dict:
 def source(tables: dict) -> str:
     """The text of cnnspec/parse_tables.json for `tables`: a line per state, for readable diffs."""
     lines = ["{"]
-    for key in ("terminals", "keywords", "ignore"):
+    for key in ("statements", "terminals", "keywords", "ignore"):
         lines.append(f" {json.dumps(key)}: {json.dumps(tables[key])},")
     lines.append(' "tables": {')
     for number, (start, table) in enumerate(tables["tables"].items()):

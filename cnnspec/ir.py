@@ -1,7 +1,8 @@
 """The intermediate representation: a spec as immutable, self-validating dataclasses.
 
-Every value is resolved (defaults filled in) so that the analyzer and the Keras backend
-never have to know the language's defaults. Source positions are metadata
+`Spec` holds the network; its layers are the nodes of `cnnspec.layers`, one class per
+kind. Every value is resolved (defaults filled in) so that the analyzer and the Keras
+backend never have to know the language's defaults. Source positions are metadata
 (`compare=False`), so a parsed spec equals one built by hand.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Union
 
 from .errors import Diagnostic
 
@@ -51,13 +51,13 @@ class Span:
 NOWHERE = Span(0, 0)
 
 
-def _require_positive(field_name: str, what: str, values: tuple[int, ...]) -> None:
+def require_positive(field_name: str, what: str, values: tuple[int, ...]) -> None:
     for value in values:
         if value <= 0:
             raise InvalidField(field_name, f"{what} must be positive, got {value}")
 
 
-def _require_activation(activation: str) -> None:
+def require_activation(activation: str) -> None:
     if activation not in ACTIVATIONS:
         raise InvalidField(
             "activation",
@@ -65,91 +65,9 @@ def _require_activation(activation: str) -> None:
         )
 
 
-def _require_padding(padding: str) -> None:
+def require_padding(padding: str) -> None:
     if padding not in PADDINGS:
         raise InvalidField("padding", f"padding must be 'same' or 'valid', got '{padding}'")
-
-
-@dataclass(frozen=True)
-class Conv:
-    """2-D convolution, `conv KhxKwxC [sN] [same|valid] [activation]`."""
-
-    filters: int
-    kernel: tuple[int, int]
-    strides: tuple[int, int] = (1, 1)
-    padding: str = "same"
-    activation: str = "relu"
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-    def __post_init__(self):
-        _require_positive("kernel", "kernel size", self.kernel)
-        _require_positive("filters", "number of output channels", (self.filters,))
-        _require_positive("strides", "stride", self.strides)
-        _require_padding(self.padding)
-        _require_activation(self.activation)
-
-
-@dataclass(frozen=True)
-class Pool:
-    """Max pooling, `pool N[xM] [sK[xL]] [same|valid]`; stride defaults to the window."""
-
-    window: tuple[int, int]
-    strides: tuple[int, int]
-    padding: str = "valid"
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-    def __post_init__(self):
-        _require_positive("window", "pool window", self.window)
-        _require_positive("strides", "stride", self.strides)
-        _require_padding(self.padding)
-
-
-@dataclass(frozen=True)
-class AvgPool(Pool):
-    """Average pooling; the same arguments as `pool`."""
-
-
-@dataclass(frozen=True)
-class Dense:
-    """Fully connected layer, `dense N [activation]`."""
-
-    units: int
-    activation: str
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-    def __post_init__(self):
-        _require_positive("units", "number of units", (self.units,))
-        _require_activation(self.activation)
-
-
-@dataclass(frozen=True)
-class Flatten:
-    """`flatten`; `implicit` marks one cnnspec inserted before a dense layer."""
-
-    implicit: bool = field(default=False, compare=False)
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Dropout:
-    """`dropout P`, 0 <= P < 1."""
-
-    rate: float
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-    def __post_init__(self):
-        if not 0 <= self.rate < 1:
-            raise InvalidField("rate", f"dropout rate must be in [0, 1), got {self.rate:g}")
-
-
-@dataclass(frozen=True)
-class BatchNorm:
-    """`batchnorm` over the last axis (channels, or units after a dense layer)."""
-
-    span: Span = field(default=NOWHERE, compare=False, repr=False)
-
-
-Layer = Union[Conv, Pool, AvgPool, Dense, Flatten, Dropout, BatchNorm]
 
 
 @dataclass(frozen=True)
@@ -158,7 +76,7 @@ class Spec:
 
     name: str
     input_shape: tuple[int, ...] = (28, 28, 1)
-    layers: tuple[Layer, ...] = ()
+    layers: tuple = ()  # cnnspec.layers nodes
     source: str = field(default="<string>", compare=False)
     input_span: Span = field(default=NOWHERE, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)
@@ -178,4 +96,4 @@ class Spec:
                 "input_shape",
                 f"input takes HxWxC (or N for a vector), got {len(self.input_shape)} numbers",
             )
-        _require_positive("input_shape", "input size", self.input_shape)
+        require_positive("input_shape", "input size", self.input_shape)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from .analyzer import Analysis
 from .counting import counted_list, counted_sample
 from .errors import Diagnostic
-from .ir import Conv, Pool, Span
+from .ir import Span
+from .layers import Sliding
 from .receptive_field import AxisWindows, axis_windows
 from .recipe import MNIST_CLASSES
 from .shapes import size_text
-from .statements import layer_statement
 
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
 
@@ -45,10 +45,10 @@ def _windowed(analysis: Analysis):
     """(row, rows' windows, columns' windows) for each conv and pooling layer."""
     for row in analysis.rows:
         layer = row.layer
-        if isinstance(layer, (Conv, Pool)) and len(row.input_shape) == 3:
-            window = layer.kernel if isinstance(layer, Conv) else layer.window
+        window = layer.reading()
+        if isinstance(window, Sliding) and len(row.input_shape) == 3:
             yield row, tuple(
-                axis_windows(n, k, s, layer.padding) for n, k, s in zip(row.input_shape[:2], window, layer.strides)
+                axis_windows(n, k, s, window.padding) for n, k, s in zip(row.input_shape[:2], window.size, window.strides)
             )
 
 
@@ -77,7 +77,7 @@ def dropped_rows(analysis: Analysis) -> Iterable[Finding]:
             what = _per_axis(windows, _trailing)
             yield Finding(
                 row.layer.span,
-                f"{layer_statement(row.layer, {'stride', 'padding'})} maps {size_text(row.input_shape)} to "
+                f"{row.layer.statement({'stride', 'padding'})} maps {size_text(row.input_shape)} to "
                 f"{size_text(row.output_shape)} and never reads {what} of its input (counting from 1); "
                 "use 'same' padding to keep them, or a size the window and stride divide",
             )
@@ -103,12 +103,7 @@ def dominant_layer(analysis: Analysis) -> Iterable[Finding]:
     if not total or heaviest.params / total < DOMINANT_SHARE or heaviest.params == total:
         return
     layer = heaviest.layer
-    if isinstance(layer, Conv):
-        why = (f"its {size_text(layer.kernel)} kernels over {heaviest.input_shape[-1]:,} channels times {layer.filters:,} "
-               "filters; fewer filters or smaller kernels shrink it")
-    else:
-        why = (f"its {heaviest.input_shape[-1]:,} inputs times {heaviest.output_shape[-1]:,} units; pooling or "
-               "striding more before it shrinks that input")
+    why = layer.weights_text(heaviest.input_shape, heaviest.output_shape)
     yield Finding(
         layer.span,
         f"{heaviest.name} holds {heaviest.params / total:.1%} of the parameters "
@@ -122,7 +117,7 @@ def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
     construction, so it is left alone."""
     for row, windows in _windowed(analysis):
         uneven = [w for w in windows if w.window % 2 == 1 and w.padding[0] != w.padding[1]]
-        if row.layer.padding != "same" or not uneven:
+        if row.layer.reading().padding != "same" or not uneven:
             continue
         w = uneven[0]
         mirrored = dataclasses.replace(w.centres, first=w.centres.first + w.padding[0] - w.padding[1])
@@ -135,11 +130,15 @@ def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
         )
 
 
+def _slides(row) -> bool:
+    return isinstance(row.layer.reading(), Sliding)
+
+
 def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
     """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding."""
     for index, row in enumerate(analysis.rows):
-        if isinstance(row.layer, (Conv, Pool)) and row.input_shape[:2] == (1, 1):
-            later = sum(1 for other in analysis.rows[index:] if isinstance(other.layer, (Conv, Pool)))
+        if _slides(row) and row.input_shape[:2] == (1, 1):
+            later = sum(1 for other in analysis.rows[index:] if _slides(other))
             source = analysis.rows[index - 1] if index else None
             after = f" after {source.name} (line {source.line})" if source else " at the input"
             yield Finding(

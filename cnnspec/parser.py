@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .errors import Diagnostic
 
-STATEMENTS = ("name", "input", "conv", "pool", "avgpool", "dense", "flatten", "dropout", "batchnorm")
 
 class Token(str):
     """A token's text, with its terminal type and 1-based position (what the builder needs).
@@ -52,6 +51,13 @@ def grammar_text() -> str:
         # Imported straight from a source checkout, where grammars/ sits beside the package.
         folder = Path(__file__).resolve().parent.parent / "grammars"
     return folder.joinpath("cnnspec.lark").read_text("utf-8")
+
+
+TABLES_PATH = Path(__file__).with_name("parse_tables.json")
+# Lark's tables for the grammar, built when it last changed (see cnnspec.grammar_tables).
+_TABLES = json.loads(TABLES_PATH.read_text("utf-8"))
+# The statement rules, in the grammar's order: `name`, `input`, then every layer keyword.
+STATEMENTS = tuple(_TABLES["statements"])
 
 
 class _Lexer:
@@ -184,10 +190,9 @@ MAX_PLANS = 4096  # distinct token-type sequences remembered; beyond, texts are 
 _STATEMENT_KINDS = frozenset(STATEMENTS)
 
 
-def load_tables(text: str) -> dict:
+def load_tables(data: dict) -> dict:
     """The shipped tables (cnnspec/parse_tables.json, written by `cnnspec.grammar_tables`)
     in the form `_Grammar` runs: per start symbol, (actions by state, start state, end state)."""
-    data = json.loads(text)
     tables = {
         start: (
             {state: {symbol: (True, target) if shift else (False, tuple(target)) for symbol, shift, target in row}
@@ -199,12 +204,9 @@ def load_tables(text: str) -> dict:
     return {"terminals": data["terminals"], "keywords": data["keywords"], "ignore": data["ignore"], "tables": tables}
 
 
-TABLES_PATH = Path(__file__).with_name("parse_tables.json")
-
-
 @functools.cache
 def _parser() -> _Grammar:
-    return _Grammar(load_tables(TABLES_PATH.read_text("utf-8")))
+    return _Grammar(load_tables(_TABLES))
 
 
 def parse_statement(text: str) -> Statement:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
 from .errors import SpecShapeError
-from .ir import Conv, Dense, Flatten, Pool
+from .layers import POINTWISE, REARRANGE, WHOLE_MAP, Sliding
 from .shapes import conv_output_size, same_padding
 
 # explain lists every row and column; beyond this many a side the lists stop being useful.
@@ -172,19 +172,15 @@ class LayerField:
     fields: tuple[Field, Field]
 
 
-def _window_of(layer) -> tuple[tuple[int, int], tuple[int, int], str]:
-    """(window, strides, padding) of a layer on a feature map; others act pixel by pixel."""
-    if isinstance(layer, Conv):
-        return layer.kernel, layer.strides, layer.padding
-    if isinstance(layer, Pool):
-        return layer.window, layer.strides, layer.padding
-    return (1, 1), (1, 1), "valid"
+# A layer that is no sliding window reads each position by itself, as a 1x1 window would.
+_IN_PLACE = Sliding((1, 1), (1, 1), "valid")
 
 
 def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     """Every layer's padding, centres, dropped pixels and cumulative receptive field.
 
-    A flatten keeps each value's field; the first dense layer after it sees the whole map.
+    A flatten keeps each value's field; the first layer after it that reads every value
+    (a dense layer) sees the whole map, as a global pooling does at once.
     """
     spec = analysis.spec
     if len(spec.input_shape) != 3:
@@ -196,6 +192,9 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     map_size: tuple[int, int] | None = None  # the last map's rows and columns, once flattened
     found = []
     for row in analysis.rows:
+        reading = row.layer.reading()
+        if reading not in (POINTWISE, REARRANGE, WHOLE_MAP) and not isinstance(reading, Sliding):
+            raise TypeError(f"explain cannot follow a layer that reads its input as {reading!r}")
         if len(row.input_shape) == 3:
             height, width = row.input_shape[:2]
             if max(height, width) > MAX_LISTED:
@@ -203,16 +202,21 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
                     f"explain lists every row and column, up to {MAX_LISTED:,} a side; "
                     f"the input of {row.name} is {height}x{width}", row.layer.span,
                 ))
-            window, strides, padding = _window_of(row.layer)
-            windows = tuple(axis_windows(n, k, s, padding) for n, k, s in zip((height, width), window, strides))
-            fields = tuple(next_field(f, k, s, w.padding[0]) for f, k, s, w in zip(fields, window, strides, windows))
-            if isinstance(row.layer, Flatten):
+            if reading is WHOLE_MAP:  # each output reads every position: the union of their fields
+                fields = tuple(whole_map_field(f, n) for f, n in zip(fields, (height, width)))
+                found.append(LayerField(row, None, fields))
+                continue
+            window = reading if isinstance(reading, Sliding) else _IN_PLACE
+            windows = tuple(
+                axis_windows(n, k, s, window.padding) for n, k, s in zip((height, width), window.size, window.strides)
+            )
+            fields = tuple(next_field(f, k, s, w.padding[0]) for f, k, s, w in zip(fields, window.size, window.strides, windows))
+            if reading is REARRANGE and len(row.output_shape) == 1:
                 map_size = (height, width)
             found.append(LayerField(row, windows, fields))
             continue
-        if isinstance(row.layer, Dense) and map_size is not None:
+        if reading is WHOLE_MAP and map_size is not None:
             fields = tuple(whole_map_field(f, n) for f, n in zip(fields, map_size))
             map_size = None
         found.append(LayerField(row, None, fields))
     return tuple(found)
-

@@ -82,7 +82,7 @@ def _is_int(value: Any) -> bool:
 def check_trainable_on_mnist(analysis: Analysis) -> None:
     """MNIST has 28x28 grey pixels and 10 classes, and the recipe's loss needs a softmax:
     a `RunError` at each part of the spec that does not fit."""
-    from .ir import Dense
+    from .layers import Dense
     from .shapes import size_text
 
     spec = analysis.spec

@@ -70,3 +70,4 @@ def batchnorm_params(channels: int) -> tuple[int, int]:
     (12, 12)
     """
     return 2 * channels, 2 * channels
+

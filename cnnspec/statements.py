@@ -1,17 +1,16 @@
-"""IR -> .cnn text: each node written as the statement that builds it, in canonical order.
+"""The text form of values and of a spec's header, as the language writes them.
 
-The formatter writes files with it, and explain/diff/draw label layers with it, so a layer
-always reads the same way it would be typed.
+Each layer kind writes its own statement (`Layer.statement`) with these; the formatter
+writes files with them, and explain/diff/draw label layers with them, so a layer always
+reads the same way it would be typed.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from .ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Layer, Pool, Spec
+from .ir import Spec
 from .shapes import size_text
-
-ALL_OPTIONS = frozenset({"stride", "padding", "activation"})
 
 
 def pair_text(pair: tuple[int, int]) -> str:
@@ -31,38 +30,6 @@ def rate_text(rate: float) -> str:
     """
     text = format(Decimal(repr(rate)), "f")
     return text if "." in text else text + ".0"
-
-
-def layer_statement(layer: Layer, options=ALL_OPTIONS) -> str:
-    """The statement for `layer`, writing only the optional parts named in `options`
-    (stride, padding, activation), always in that order.
-
-    >>> layer_statement(Conv(6, (5, 5)))
-    'conv 5x5x6 s1 same relu'
-    >>> layer_statement(Pool((2, 2), (2, 2)), options={"padding"})
-    'pool 2 valid'
-    """
-    if isinstance(layer, Conv):
-        words = ["conv", size_text((*layer.kernel, layer.filters))]
-    elif isinstance(layer, Pool):
-        words = ["avgpool" if isinstance(layer, AvgPool) else "pool", pair_text(layer.window)]
-    elif isinstance(layer, Dense):
-        words = ["dense", str(layer.units)]
-    elif isinstance(layer, Dropout):
-        return f"dropout {rate_text(layer.rate)}"
-    elif isinstance(layer, Flatten):
-        return "flatten"
-    elif isinstance(layer, BatchNorm):
-        return "batchnorm"
-    else:  # pragma: no cover - every IR node is handled above
-        raise TypeError(f"no statement for {type(layer).__name__}")
-    if "stride" in options and isinstance(layer, (Conv, Pool)):
-        words.append("s" + pair_text(layer.strides))
-    if "padding" in options and isinstance(layer, (Conv, Pool)):
-        words.append(layer.padding)
-    if "activation" in options and isinstance(layer, (Conv, Dense)):
-        words.append(layer.activation)
-    return " ".join(words)
 
 
 def header_statements(spec: Spec) -> tuple[str, str]:

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from .ir import ACTIVATIONS, Spec
+from .ir import Spec
+from .layers import KINDS, Dense
 from .loading import parse
 
 __all__ = ["NearMiss", "near_invalid_specs", "spec_texts", "specs", "window_positions"]
@@ -55,103 +56,65 @@ def _size(values: tuple[int, ...]) -> str:
     return "x".join(map(str, values))
 
 
-@st.composite
-def _pair_text(draw, low: int, high: int, *, prefix: str = "") -> tuple[tuple[int, int], str]:
-    """(a, b) and how it is written: `N` for a square pair (sometimes `NxN`), else `NxM`."""
-    first = draw(st.integers(low, high))
-    second = draw(st.one_of(st.just(first), st.integers(low, high)))
-    if first == second and draw(st.booleans()):
-        return (first, first), f"{prefix}{first}"
-    return (first, second), f"{prefix}{first}x{second}"
+@dataclass(frozen=True)
+class ExampleContext:
+    """What a kind's `example` may use: the window count above and a channel bound."""
+
+    max_channels: int
+
+    def positions(self, size: int, window: int, stride: int, padding: str) -> int:
+        return window_positions(size, window, stride, padding)
 
 
-@st.composite
-def _window_layer(draw, height: int, width: int, max_channels: int):
-    """A conv, pool or avgpool statement that fits a height x width map; its output size."""
-    kind = draw(st.sampled_from(["conv", "pool", "avgpool"]))
-    default_padding = "same" if kind == "conv" else "valid"
-    padding = draw(st.sampled_from([None, "same", "valid"]))
-    resolved = padding or default_padding
-    # `valid` needs the window inside the map; `same` pads, so a window may overhang it.
-    high_h, high_w = (min(side, 5) if resolved == "valid" else 5 for side in (height, width))
-    kernel_h = draw(st.integers(1, high_h))
-    kernel_w = kernel_h if kernel_h <= high_w and draw(st.booleans()) else draw(st.integers(1, high_w))
-    stride, stride_text = draw(st.one_of(st.just((None, "")), _pair_text(1, 3, prefix="s")))
-    words = []
-    if kind == "conv":
-        filters = draw(st.integers(1, max_channels))
-        words.append(f"conv {kernel_h}x{kernel_w}x{filters}")
-        channels = filters
-        resolved_stride = stride or (1, 1)
-    else:
-        words.append(f"{kind} {kernel_h}" if kernel_h == kernel_w and draw(st.booleans()) else f"{kind} {kernel_h}x{kernel_w}")
-        channels = None
-        resolved_stride = stride or (kernel_h, kernel_w)  # pooling strides default to the window
-    options = [stride_text] if stride_text else []
-    if padding:
-        options.append(padding)
-    if kind == "conv" and draw(st.booleans()):
-        options.append(draw(st.sampled_from(ACTIVATIONS)))
-    words += draw(st.permutations(options))
-    out = (
-        window_positions(height, kernel_h, resolved_stride[0], resolved),
-        window_positions(width, kernel_w, resolved_stride[1], resolved),
-    )
-    return " ".join(words), out, channels
+# The kinds by where a chain may use them: on a map and keeping one, from a map to a
+# vector, and on a vector. Every registered kind is in one (a test checks it).
+MAP_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank in (3, None))
+TO_VECTOR_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank == 1 and not kind.needs_vector)
+VECTOR_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank is None)
+OUTPUT_KIND = Dense  # every spec that is not all map layers ends in a dense stack
 
 
-def _rate_text(rate: float, style: int) -> str:
-    """A dropout rate in one of the spellings the grammar accepts (it needs a '.' or a whole 0)."""
-    if rate == 0:
-        return ("0", "0.0", ".0")[style]
-    return (f"{rate:.2f}", f"{rate:.2f}".lstrip("0"), f"{rate * 100:.0f}.0e-2")[style]
-
-
-@st.composite
-def _between_layer(draw):
-    """batchnorm or dropout: layers that keep whatever shape they get."""
-    if draw(st.booleans()):
-        return "batchnorm"
-    rate = draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.75, 0.9]))
-    return f"dropout {_rate_text(rate, draw(st.integers(0, 2)))}"
+def _example(draw, kinds, shape, context) -> tuple[str, tuple[int, ...]]:
+    """A statement of one of `kinds` that follows `shape`, and its output shape."""
+    found = draw(st.sampled_from(kinds)).example(draw, st, shape, context)
+    if found is None:  # pragma: no cover - every kind in these lists follows its shapes
+        raise AssertionError(f"a kind in {kinds} cannot follow {shape}")
+    return found
 
 
 @st.composite
 def _statements(draw, max_side: int, max_channels: int, max_layers: int) -> list[str]:
+    context = ExampleContext(max_channels)
     statements = []
     if draw(st.booleans()):
         name = draw(st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters='"/'), max_size=12))
         statements.append(f'name "{name}"')
     input_kind = draw(st.sampled_from(["image", "image", "image", "vector", "default"]))
     if input_kind == "image":
-        height, width = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
-        channels = draw(st.integers(1, max_channels))
-        statements.append(f"input {height}x{width}x{channels}")
+        shape = (draw(st.integers(1, max_side)), draw(st.integers(1, max_side)), draw(st.integers(1, max_channels)))
+        statements.append(f"input {_size(shape)}")
     elif input_kind == "vector":
-        statements.append(f"input {draw(st.integers(1, max_side * max_side))}")
+        shape = (draw(st.integers(1, max_side * max_side)),)
+        statements.append(f"input {shape[0]}")
     else:
-        height, width, channels = DEFAULT_INPUT
+        shape = DEFAULT_INPUT
 
     layers = []
     if input_kind != "vector":
         for _ in range(draw(st.integers(0, max_layers))):
-            if draw(st.integers(0, 3)) == 0:
-                layers.append(draw(_between_layer()))
-                continue
-            text, (height, width), new_channels = draw(_window_layer(height, width, max_channels))
+            text, shape = _example(draw, MAP_KINDS, shape, context)
             layers.append(text)
-            channels = new_channels or channels
-        if draw(st.booleans()):
-            layers.append("flatten")  # else dense inserts one by itself
+        if draw(st.booleans()):  # else dense inserts a flatten by itself
+            text, shape = _example(draw, TO_VECTOR_KINDS, shape, context)
+            layers.append(text)
     dense_count = draw(st.integers(0 if layers else 1, 3))
-    for index in range(dense_count):
+    for _ in range(dense_count):
         if draw(st.integers(0, 2)) == 0:
-            layers.append(draw(_between_layer()))
-        units = draw(st.integers(1, 8)) if index < dense_count - 1 else draw(st.sampled_from([1, 2, 5, 10]))
-        activation = draw(st.one_of(st.none(), st.sampled_from(ACTIVATIONS)))
-        layers.append(f"dense {units}" + (f" {activation}" if activation else ""))
+            layers.append(_example(draw, VECTOR_KINDS, shape, context)[0])
+        text, shape = OUTPUT_KIND.example(draw, st, shape, context)
+        layers.append(text)
     if draw(st.integers(0, 4)) == 0:
-        layers.append(draw(_between_layer()))
+        layers.append(_example(draw, VECTOR_KINDS, shape, context)[0])
     if not layers:
         layers.append("flatten")
     return statements + layers

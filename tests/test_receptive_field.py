@@ -13,7 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnnspec import analyze
-from cnnspec.ir import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool, Spec
+from cnnspec.ir import Spec
+from cnnspec.layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
 from cnnspec.receptive_field import axis_windows, explain
 
 

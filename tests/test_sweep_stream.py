@@ -34,6 +34,7 @@ CORPUS = [
     "conv 3x3x{4, 8}\tvalid | flatten | [flatten]? | dense 2 | [conv 1x1x1]?\n",
     "input 4x4x1 | conv {5x5x1,3x3x1} valid | pool {1,2} | dense {1,2}\n",
     "conv 3x3x4 {s0,s1,s1x2} | {pool,avgpool} {2,2x3} | [dense 7 {tanh,sigmod}]? | dense 10\n",
+    "conv 3x3x{4,8} | depthwise {3,27}x3x{1,2} {same,valid} | [gap]? | dense 10\n",
 ]
 BUDGETS = [Budget(), Budget(max_params=20_000), Budget(max_macs=300_000), Budget(max_params=10**9, max_macs=0)]
 
@@ -56,7 +57,7 @@ def test_streamed_output_is_byte_identical_to_the_pinned_sweep(text, budget, for
 STATEMENTS = [
     "conv {3,5}x3x{2,4}", "conv 3x3x4 {same,valid}", "conv {9,3}x9x2 valid", "pool {2,3}", "pool 2 {s1,s3} valid",
     "avgpool {2,5} valid", "dense {4,8}", "dense 3 {relu,sigmod}", "flatten", "batchnorm", "dropout {0.5,2}",
-    "[conv 3x3x2]?", "[dense {2,3}]?", "[pool 2 | dense 4]?", 'name "m"', "input {6x6x1,9}", "[input 5]?", "conv",
+    "depthwise {3,9}x3x{1,2} {same,valid}", "[gap]?", "[conv 3x3x2]?", "[dense {2,3}]?", "[pool 2 | dense 4]?", 'name "m"', "input {6x6x1,9}", "[input 5]?", "conv",
 ]
 
 

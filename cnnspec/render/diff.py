@@ -8,7 +8,6 @@ import string
 
 from ..diff import Diff
 from ..shapes import size_text
-from ..statements import layer_statement
 from .table import Column, Table, TABLE_FORMATS
 
 
@@ -57,7 +56,7 @@ def diff_table(diff: Diff) -> Table:
             if row is None:
                 cells += [None, None, None, None]
             else:
-                cells += [layer_statement(row.layer), size_text(row.output_shape), row.params, row.macs]
+                cells += [row.layer.statement(), size_text(row.output_shape), row.params, row.macs]
         rows.append(tuple(cells + ["; ".join(c) for c in line.changes]))
     totals = []
     for k, analysis in enumerate(diff.analyses):
@@ -72,7 +71,7 @@ def diff_dict(diff: Diff) -> dict:
     def layer(row):
         if row is None:
             return None
-        return {"name": row.name, "type": row.type, "statement": layer_statement(row.layer),
+        return {"name": row.name, "type": row.type, "statement": row.layer.statement(),
                 "output_shape": [None, *row.output_shape], "params": row.params, "macs": row.macs}
 
     return {

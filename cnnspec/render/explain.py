@@ -7,10 +7,9 @@ import json
 
 from ..analyzer import Analysis
 from ..counting import counted, counted_list
-from ..ir import Conv, Dense, Flatten, Pool
-from ..receptive_field import AxisWindows, Field, LayerField
+from ..layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Sliding
+from ..receptive_field import PIXEL, AxisWindows, Field, LayerField
 from ..shapes import size_text
-from ..statements import layer_statement
 
 AXES = (("row", "rows", "above", "below"), ("column", "columns", "left", "right"))
 
@@ -102,36 +101,36 @@ def _layer_text(index: int, found: LayerField, previous: LayerField | None, inpu
     row, layer = found.row, found.row.layer
     where = "inserted before the dense layer on line" if isinstance(layer, Flatten) and layer.implicit else "line"
     head = (
-        f"{index}. {row.name} ({row.type}), {where} {row.line}: {layer_statement(layer)}, "
+        f"{index}. {row.name} ({row.type}), {where} {row.line}: {layer.statement()}, "
         f"{size_text(row.input_shape)} -> {size_text(row.output_shape)}"
     )
     lines = [head]
-    if found.windows is not None and isinstance(layer, (Conv, Pool)):
-        rows, cols = found.windows
-        centres = _both(counted_list(rows.centres, runs=False), counted_list(cols.centres, runs=False), "{axes} {text}", (rows.outputs, cols.outputs))
-        half = " (an even window has no centre pixel: its centre lies between two)" if rows.window % 2 == 0 or cols.window % 2 == 0 else ""
+    reading = layer.reading()
+    effect = layer.effect(row.input_shape, row.output_shape)
+    rows, cols = found.fields
+    if found.windows is not None and isinstance(reading, Sliding):
+        windows = found.windows
+        centres = _both(counted_list(windows[0].centres, runs=False), counted_list(windows[1].centres, runs=False),
+                        "{axes} {text}", (windows[0].outputs, windows[1].outputs))
+        even = windows[0].window % 2 == 0 or windows[1].window % 2 == 0
+        half = " (an even window has no centre pixel: its centre lies between two)" if even else ""
         lines += [
-            _padding_sentence(layer, found.windows),
-            f"Window centres: {centres} of its {rows.size}x{cols.size} input{half}.",
-            _dropped_sentence(found.windows),
+            _padding_sentence(layer, windows),
+            f"Window centres: {centres} of its {windows[0].size}x{windows[1].size} input{half}.",
+            _dropped_sentence(windows),
             _field_sentence(found.fields),
         ]
-    elif isinstance(layer, Flatten):
+    elif reading is REARRANGE:
+        lines.append(f"{effect}.")
+    elif reading is POINTWISE and found.windows is not None:
+        lines.append(f"{effect}: the padding, windows and receptive field do not change.")
+    elif reading is WHOLE_MAP and (previous.fields if previous else (PIXEL, PIXEL))[0].jump != 0 and rows.jump == 0:
         lines.append(
-            f"Lays the {size_text(row.input_shape)} map out as {row.output_shape[0]:,} values, row by row; "
-            "each value keeps its receptive field."
-        )
-    elif found.windows is not None:
-        lines.append("Acts on every value in place: the padding, windows and receptive field do not change.")
-    elif isinstance(layer, Dense) and previous is not None and previous.fields[0].jump != 0:
-        rows, cols = found.fields
-        lines.append(
-            f"Each unit reads every value of the flattened map, so it sees a {rows.size}x{cols.size} field "
+            f"{effect}, so it sees a {rows.size}x{cols.size} field "
             f"centred on pixel ({counted(rows.start)}, {counted(cols.start)}): "
             f"{_whole_input(found.fields, input_size)}."
         )
     else:
-        rows, cols = found.fields
         lines.append(f"Every unit sees the same {rows.size}x{cols.size} field as the layer before.")
     return [lines[0]] + ["   " + line for line in lines[1:]]
 

@@ -1,0 +1,76 @@
+"""What the sliding-window kinds (convolutions and pooling) share: fitting a window to its
+input, their options' text, the report's seeded weights, and example statements."""
+
+from __future__ import annotations
+
+from ..shapes import conv_output_size, size_text
+from ..statements import pair_text
+from .base import ALL_OPTIONS, ShapeMismatch
+
+
+def fitted_output(layer, shape: tuple[int, int, int], what: str) -> tuple[int, int]:
+    """Rows and columns after `layer`'s window (`what`: 'kernel', 'pool window'), or why not."""
+    height, width = shape[0], shape[1]
+    window = layer.reading()
+    out = tuple(
+        conv_output_size(n, k, s, window.padding) for n, k, s in zip((height, width), window.size, window.strides)
+    )
+    if 0 in out:
+        raise ShapeMismatch(
+            f"the {size_text(window.size)} {what} does not fit its {height}x{width} input with "
+            f"'valid' padding (the output would be {size_text(out)}); use a smaller window, "
+            "'same' padding, or fewer size-reducing layers before it"
+        )
+    return out
+
+
+def window_words(layer, words: list[str], options=ALL_OPTIONS) -> str:
+    """`words` then the options named, in the canonical order stride, padding, activation."""
+    if "stride" in options:
+        words.append("s" + pair_text(layer.strides))
+    if "padding" in options:
+        words.append(layer.padding)
+    if "activation" in options and hasattr(layer, "activation"):
+        words.append(layer.activation)
+    return " ".join(words)
+
+
+def window_example(draw, st, shape, context, head, default_padding, default_stride, channels, activation):
+    """A statement `head(draw, window)` with drawn stride and padding that fits `shape`, and its output.
+
+    `default_stride` None means the window (pooling's default); `activation` None leaves it out.
+    """
+    height, width, depth = shape
+    padding = draw(st.sampled_from([None, "same", "valid"]))
+    resolved = padding or default_padding
+    # `valid` needs the window inside the map; `same` pads, so a window may overhang it.
+    high_h, high_w = (min(side, 5) if resolved == "valid" else 5 for side in (height, width))
+    kernel_h = draw(st.integers(1, high_h))
+    kernel_w = kernel_h if kernel_h <= high_w and draw(st.booleans()) else draw(st.integers(1, high_w))
+    stride, stride_text = draw(st.one_of(st.just((None, "")), _pair_text(st, 1, 3, prefix="s")))
+    options = [stride_text] if stride_text else []
+    if padding:
+        options.append(padding)
+    if activation:
+        options.append(activation)
+    resolved_stride = stride or default_stride or (kernel_h, kernel_w)
+    out = (
+        context.positions(height, kernel_h, resolved_stride[0], resolved),
+        context.positions(width, kernel_w, resolved_stride[1], resolved),
+    )
+    words = [head(draw, (kernel_h, kernel_w))] + list(draw(st.permutations(options)))
+    return " ".join(words), (*out, channels or depth)
+
+
+def _pair_text(st, low: int, high: int, *, prefix: str = ""):
+    """(a, b) and how it is written: `N` for a square pair (sometimes `NxN`), else `NxM`."""
+
+    @st.composite
+    def pairs(draw):
+        first = draw(st.integers(low, high))
+        second = draw(st.one_of(st.just(first), st.integers(low, high)))
+        if first == second and draw(st.booleans()):
+            return (first, first), f"{prefix}{first}"
+        return (first, second), f"{prefix}{first}x{second}"
+
+    return pairs()

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from .errors import Diagnostic, SpecError, SpecSyntaxError
+from .parser import COMMENT_PATTERN, STRING_PATTERN
 
 # A sweep analyses every variant: the streaming CLI sweep keeps 17 bytes per variant and
 # takes 3-5 us of CPU each (benchmarks/sweep.py), so 10 million is ~200 MB and under a minute.
@@ -39,7 +40,7 @@ MAX_VARIANTS = 10_000_000
 
 GRID_CHARACTERS = re.compile(r"[{}\[\]?]")
 # A comment or a quoted name is literal text; the grid characters are found between them.
-_TOKEN = re.compile(r'#[^\n]*|"[^"\n]*"?|[{}\[\]?]|[^#"{}\[\]?]+')
+_TOKEN = re.compile(f'{COMMENT_PATTERN}|{STRING_PATTERN}|[{{}}\\[\\]?]|[^#"{{}}\\[\\]?]+')
 # Characters that end a choice's alternative or may not appear in one.
 _NOT_IN_CHOICE = {"[": "'['", "]": "']'", "?": "'?'", "|": "'|'", "#": "a comment", '"': "a quoted name"}
 

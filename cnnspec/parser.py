@@ -58,6 +58,12 @@ TABLES_PATH = Path(__file__).with_name("parse_tables.json")
 _TABLES = json.loads(TABLES_PATH.read_text("utf-8"))
 # The statement rules, in the grammar's order: `name`, `input`, then every layer keyword.
 STATEMENTS = tuple(_TABLES["statements"])
+_TERMINALS = dict(_TABLES["terminals"])
+# A quoted name (the grammar's STRING), or one left open, which runs to the end of its line;
+# and a comment (COMMENT). Inside either, '|', '#', grid characters and quotes are text:
+# the grid reader and the formatter cut texts with these, so all agree with the lexer.
+STRING_PATTERN = f'(?:{_TERMINALS["STRING"]})|"[^"\\n]*'
+COMMENT_PATTERN = _TERMINALS["COMMENT"]
 
 
 class _Lexer:
@@ -72,7 +78,8 @@ class _Lexer:
     def __init__(self, terminals: list[list[str]], keywords: dict[str, str], ignore: list[str]):
         self.keywords = keywords
         self.ignore = frozenset(ignore)
-        separator_run = r"(?:[ \t\f\r]*(?:#[^\n]*)?(?:\r?\n|\|))*"
+        # A comment runs to the end of its line: a '|' inside one separates nothing.
+        separator_run = r"(?:[ \t\f\r]*(?:#[^\n]*\n|\r?\n|\|))*"
         alternatives = "|".join(
             f"(?P<{name}>{pattern}{separator_run if name == '_SEP' else ''})" for name, pattern in terminals
         )
@@ -243,7 +250,7 @@ def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diag
 
 
 # A string runs to its closing quote or the end of the line; a comment to the end of the line.
-_PIECE = re.compile(r'"[^"\n]*"?|#[^\n]*|[|\n]|[^"#|\n]+')
+_PIECE = re.compile(f'{STRING_PATTERN}|{COMMENT_PATTERN}|[|\\n]|[^"#|\\n]+')
 
 
 def _statement_chunks(text: str):

@@ -95,3 +95,12 @@ def test_the_loop_agrees_with_lark_on_valid_specs(text):
 
 def test_every_statement_keyword_is_a_grammar_rule():
     assert set(STATEMENTS) <= {str(rule.origin.name) for rule in _lark().rules}
+
+
+def test_a_bar_inside_a_comment_separates_nothing():
+    """Found by the differential test: the lexer's separator run let a comment stop at '|'."""
+    from cnnspec import parse
+
+    for text in ("conv 3x3x4\n# note | dense 5", "conv 3x3x4\n\n  # a | b | dense 5\n"):
+        _same(text)
+        assert len(parse(text).layers) == 1

@@ -54,13 +54,14 @@ dense 10
 NEW = "from cnnspec.cli import main; code = main(['sweep', PATH, '--format', 'json'])"
 OLD = ("import sweep_reference as old; from cnnspec.grid import load_grid; "
        "result = old.sweep(load_grid(PATH)); sys.stdout.write(old.SWEEP_FORMATS['json'](result)); code = 0")
+# Peak memory from /proc (VmHWM, kB): ru_maxrss would include what the forking parent held.
 PROCESS = """\
-import resource, sys
+import re, sys
 sys.path.insert(0, {tests!r})
 PATH = {path!r}
 {body}
 sys.stdout.flush()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+print(re.search(r"VmHWM:\\s*(\\d+)", open("/proc/self/status").read()).group(1), file=sys.stderr)
 """
 KERAS_SAMPLE = 20
 

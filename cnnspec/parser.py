@@ -78,6 +78,7 @@ class _Lexer:
     def __init__(self, terminals: list[list[str]], keywords: dict[str, str], ignore: list[str]):
         self.keywords = keywords
         self.ignore = frozenset(ignore)
+        self.lines: dict[str, tuple[tuple[str, str, int], ...]] = {}
         # A comment runs to the end of its line: a '|' inside one separates nothing.
         separator_run = r"(?:[ \t\f\r]*(?:#[^\n]*\n|\r?\n|\|))*"
         alternatives = "|".join(
@@ -112,6 +113,40 @@ class _Lexer:
                 yield token
 
 
+    def lex_lines(self, data: str) -> list[Token] | None:
+        """The tokens of `lex(data)`, each line lexed once per process (a spec's lines recur:
+        the same header and layers in model after model, variant after variant); None when a
+        line does not lex. Strings and comments end with their line, so lines lex alone; the
+        separators between them merge as `lex` merges a run of them (their text, never part
+        of a statement, is not kept)."""
+        tokens, seen, new = [], self.lines, str.__new__
+        for number, line in enumerate(data.split("\n"), 1):
+            if number > 1 and (not tokens or tokens[-1].type != "_SEP"):
+                tokens.append(Token("_SEP", "\n", number - 1, 0))
+            found = seen.get(line)
+            if found is None:
+                try:
+                    lexed = list(self.lex(line))
+                except Exception:  # noqa: BLE001 - UnexpectedCharacters: the caller lexes the whole text
+                    return None
+                if len(seen) < MAX_LINES:
+                    seen[line] = tuple((token.type, str(token), token.column) for token in lexed)
+                for token in lexed:
+                    if token.type != "_SEP" or not tokens or tokens[-1].type != "_SEP":
+                        token.line = number
+                        tokens.append(token)
+                continue
+            for kind, value, column in found:
+                if kind != "_SEP" or not tokens or tokens[-1].type != "_SEP":
+                    token = new(Token, value)
+                    token.type, token.line, token.column = kind, number, column
+                    tokens.append(token)
+        return tokens
+
+
+MAX_LINES = 16384  # distinct lines remembered by the lexer
+
+
 class _Grammar:
     """Lark's LALR(1) tables for grammars/cnnspec.lark, run by a loop specialised to it.
 
@@ -136,14 +171,15 @@ class _Grammar:
         (a sweep's variants, the same model with other sizes). A text that does not lex
         is run token by token, so its first error is the one Lark's own loop would meet.
         """
-        try:
-            tokens = list(self.lexer.lex(text))
-        except Exception:  # noqa: BLE001 - the lexer raises only UnexpectedCharacters
-            return self._run(self.lexer.lex(text), start)[0]
-        key = (start, *[token.type for token in tokens])
+        tokens = self.lexer.lex_lines(text)
+        key = None if tokens is None else (start, *[token.type for token in tokens])
         plan = self.plans.get(key)
         if plan is None:
-            statements, plan = self._run(tokens, start)
+            try:
+                statements, plan = self._run(tokens, start)
+            except Exception:  # noqa: BLE001 - a syntax error (or a line that does not lex):
+                # run the lexer and the loop together, so the first error is the one Lark meets
+                return self._run(self.lexer.lex(text), start)[0]
             if len(self.plans) < MAX_PLANS:
                 self.plans[key] = plan
             return statements

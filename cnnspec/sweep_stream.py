@@ -15,9 +15,11 @@ result; this module computes the same figures for grids of millions of variants:
   out of order, a spec without layers) sends that variant through the text path, which
   is `cnnspec.sweep`'s own, so invalid variants keep their exact located errors.
 
-Pass one keeps params, MACs, memory and a status per variant (arrays of machine integers)
-and derives the counts, the ranking and the Pareto frontier; `records()` then replays the
-walk, yielding one `Record` at a time for the renderers in `cnnspec.render.sweep_stream`.
+Pass one keeps params, MACs and a status per variant (arrays of machine integers, 17
+bytes a variant), the counts, and the least MACs at each parameter count, from which the
+Pareto frontier follows; the ranking is sorted only when a table asks for it. `records()`
+and `survivors()` then replay the walk, one `Record` at a time, for the renderers in
+`cnnspec.render.sweep_stream`.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
-from pathlib import Path
 
 from .analyzer import analyze
 from .costs import FLOAT32_BYTES
@@ -41,7 +42,7 @@ from .loading import parse
 from .pareto import frontier_of_least
 from .parser import complete_statements
 from .shapes import size_text
-from .sweep import Budget
+from .sweep import Budget, analyze_variants
 
 SURVIVOR, OVER_BUDGET, INVALID = 0, 1, 2
 _UNKNOWN = -1  # a state the walk cannot vouch for: its variants take the text path
@@ -75,7 +76,8 @@ class _Walker:
         self.transitions = [{} for _ in slots]
         self.last = len(slots) - 1
         self.subtree = [math.prod(len(slot.alternatives) for slot in slots[level:]) for level in range(len(slots) + 1)]
-        self.root = self._advance(self._intern(_State("", (28, 28, 1))), grid.pieces[0], final=not slots)
+        default_input = parse("flatten").input_shape  # the builder's, for a spec without `input`
+        self.root = self._advance(self._intern(_State("", default_input)), grid.pieces[0], final=not slots)
         self.usable = len(slots) <= MAX_DEPTH
 
     def _intern(self, state: _State) -> int:
@@ -233,7 +235,6 @@ class StreamedSweep:
 
     def __init__(self, grid: Grid, budget: Budget = Budget(), progress: Callable[[int, int], None] | None = None):
         self.grid, self.budget = grid, budget
-        self.default_name = Path(grid.source).stem if not grid.source.startswith("<") else "model"
         self._walker = _Walker(grid)
         self.total = grid.size
         try:
@@ -291,10 +292,9 @@ class StreamedSweep:
 
     def _text_path(self, variant: Variant):
         """(params, MACs, values, shapes text) from the variant's own text, or its relocated error."""
-        try:
-            analysis = analyze(parse(variant.text, self.grid.source, default_name=self.default_name))
-        except SpecError as error:
-            return self.grid.relocate(variant, error)
+        ((_, analysis, error),) = analyze_variants(self.grid, [variant])
+        if error is not None:
+            return error
         shapes = " ".join(size_text(row.output_shape) for row in analysis.rows)
         return (analysis.total_params, analysis.total_macs, sum(row.activations for row in analysis.rows), shapes)
 

@@ -35,6 +35,7 @@ CORPUS = [
     "input 4x4x1 | conv {5x5x1,3x3x1} valid | pool {1,2} | dense {1,2}\n",
     "conv 3x3x4 {s0,s1,s1x2} | {pool,avgpool} {2,2x3} | [dense 7 {tanh,sigmod}]? | dense 10\n",
     "conv 3x3x{4,8} | depthwise {3,27}x3x{1,2} {same,valid} | [gap]? | dense 10\n",
+    "input 1\ndense {10,1000000000000000000000000}\ndense {5,7}\n",  # costs beyond 64 bits
 ]
 BUDGETS = [Budget(), Budget(max_params=20_000), Budget(max_macs=300_000), Budget(max_params=10**9, max_macs=0)]
 
@@ -113,3 +114,12 @@ def test_batches_end_cleanly_at_their_boundary(monkeypatch, format_):
     grid = parse_grid("conv {3,5}x3x{2,4} | dense {2,3}\n", "g.cnn")
     assert streamed(grid, Budget(max_params=30_000), format_) == sweep_reference.SWEEP_FORMATS[format_](
         sweep_reference.sweep(grid, Budget(max_params=30_000)))
+
+
+def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeypatch):
+    from cnnspec import sweep_stream
+
+    monkeypatch.setattr(sweep_stream, "MAX_DEPTH", 1)
+    grid = parse_grid(CORPUS[-3], "g.cnn")
+    for format_ in STREAM_FORMATS:
+        assert streamed(grid, Budget(), format_) == sweep_reference.SWEEP_FORMATS[format_](sweep_reference.sweep(grid, Budget()))

@@ -20,8 +20,9 @@ COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "em
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or, given the command being run, of that one alone.
 
-    Every command is listed with its one-line help either way; only the chosen one sets up
-    its arguments (some import what their choices come from), so a run pays for no other.
+    Given a command, the others are only names (its own help and errors never show them),
+    and only its module is imported: a run pays for no other command's arguments (some
+    import what their choices come from). Without one, every command lists its help.
     """
     parser = argparse.ArgumentParser(
         prog="cnnspec",
@@ -30,10 +31,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
+        if command not in (None, name):
+            commands.add_parser(name)
+            continue
         module = importlib.import_module(f"cnnspec.commands.{name}")
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
-        if command in (None, name):
-            module.add_arguments(sub)
+        module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser
 

@@ -48,6 +48,7 @@ SURVIVOR, OVER_BUDGET, INVALID = 0, 1, 2
 _UNKNOWN = -1  # a state the walk cannot vouch for: its variants take the text path
 _HEADER_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BATCH = 1024  # leaves gathered in lists below this subtree size, instead of yielded one by one
+KEPT_ERRORS = 10_000  # errors kept from pass one (a few MB); later invalid variants are parsed again
 MAX_DEPTH = 400  # slots walked as nested loops (recursion); deeper grids take the text path
 
 
@@ -251,6 +252,7 @@ class StreamedSweep:
         self.status = bytearray()
         self.error_places: dict[tuple[int, int], list] = {}  # (line, col) -> [first error, count]
         self.invalid = self.over_budget = 0
+        self._errors: dict[int, SpecError] = {}  # the first KEPT_ERRORS invalid variants' errors, for pass two
         self._least: dict[int, list[int]] = {}  # survivors' params -> [least MACs, how many have them]
         least = self._least
         max_params = budget.max_params if budget.max_params is not None else -1
@@ -262,6 +264,8 @@ class StreamedSweep:
                 if isinstance(leaf, SpecError):
                     add_params(0), add_macs(0), add_status(INVALID)
                     self.invalid += 1
+                    if len(self._errors) < KEPT_ERRORS:
+                        self._errors[index] = leaf
                     first = leaf.diagnostics[0]
                     self.error_places.setdefault((first.line, first.column), [leaf, 0])[1] += 1
                     continue
@@ -307,7 +311,7 @@ class StreamedSweep:
     def _record(self, variant, leaf) -> Record:
         index = variant.index
         if leaf is None:
-            leaf = self._text_path(variant)
+            leaf = self._errors.get(index) or self._text_path(variant)
         if isinstance(leaf, SpecError):
             return Record(variant, None, None, None, "", leaf, False, False)
         status = self.status[index]

@@ -123,3 +123,12 @@ def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeyp
     grid = parse_grid(CORPUS[-3], "g.cnn")
     for format_ in STREAM_FORMATS:
         assert streamed(grid, Budget(), format_) == sweep_reference.SWEEP_FORMATS[format_](sweep_reference.sweep(grid, Budget()))
+
+
+def test_errors_not_kept_from_pass_one_are_found_again_the_same(monkeypatch):
+    from cnnspec import sweep_stream
+
+    monkeypatch.setattr(sweep_stream, "KEPT_ERRORS", 1)
+    grid = parse_grid(CORPUS[len(CORPUS) - 4], "g.cnn")
+    for format_ in ("csv", "json"):
+        assert streamed(grid, Budget(), format_) == sweep_reference.SWEEP_FORMATS[format_](sweep_reference.sweep(grid, Budget()))

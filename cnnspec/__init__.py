@@ -9,7 +9,7 @@ from .errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, 
 from .ir import Spec
 from .layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
 from .loading import load, parse
-from .recipe import REPORT_SEED
+from .report import REPORT_SEED
 
 __all__ = [
     "Analysis", "AvgPool", "BatchNorm", "Conv", "DataError", "Dense", "Diagnostic", "Dropout", "Flatten",

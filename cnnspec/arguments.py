@@ -6,8 +6,12 @@ pointing at the token to blame, which the builder turns into a located diagnosti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .ir import ACTIVATIONS, PADDINGS, InvalidField, Span, suggestion
-from .parser import Statement, Token
+
+if TYPE_CHECKING:  # kinds read the parser's tokens; they need not import it
+    from .parser import Statement, Token
 
 MAX_DIGITS = 30  # far beyond any real network, and keeps every product printable
 OPTION_ROLES = ("stride", "padding", "activation")  # the canonical order of a statement's options

@@ -30,6 +30,8 @@ def atomic_path(path: str | Path):
     An existing file keeps its permission bits.
     """
     path = Path(path)
+    if path.is_symlink():  # replace the file the link points to; the link stays a link
+        path = path.resolve()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     os.close(handle)
     try:

@@ -47,3 +47,10 @@ class WholeRunProgressBar(keras.callbacks.ProgbarLogger):
 
     def set_params(self, params):
         super().set_params({**params, "epochs": self.run_epochs})
+
+    def on_train_batch_end(self, batch, logs=None):
+        # With steps_per_execution, Keras reports the last step a call into TensorFlow could
+        # run (9 for an epoch of 5 steps run 10 at a time), which the bar showed as "10/5".
+        if self.target is not None:
+            batch = min(batch, self.target - 1)
+        super().on_train_batch_end(batch, logs)

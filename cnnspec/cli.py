@@ -14,7 +14,7 @@ import sys
 from .errors import SpecError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
-            "data", "train", "compare", "sweep")
+            "data", "train", "compare", "sweep", "evaluate", "predict", "show")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -37,7 +37,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(f"cnnspec.commands.{name}")
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+        sub.set_defaults(run=module.run, command_parser=sub)
     return parser
 
 
@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_command(argv))
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # told by the command's own parser, so that its usage is the one shown
+            args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:

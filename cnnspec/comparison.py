@@ -1,8 +1,10 @@
 """Finished runs side by side: the report's Table 2 (validation loss, parameters, time) and
 the test accuracy, best by validation loss marked.
 
-Collect (`comparison_rows`) and render (`render_markdown`, `render_csv`) are separate; the
-rows come from results.json alone, so any finished runs compare, whoever trained them.
+Collect (`comparison_rows`, `comparison_notes`) and render (`render_markdown`, `render_csv`)
+are separate; the rows come from results.json alone, so any finished runs compare, whoever
+trained them. Runs of one spec get a row each, named with their directory; the notes say
+which settings differ between the runs and when several tie for the best.
 """
 
 from __future__ import annotations
@@ -34,25 +36,80 @@ class ComparisonRow:
     run_dir: str
 
 
+# Settings that make runs differ beyond their networks, and how results.json records them.
+SETTINGS = (("epochs", "epochs"), ("batch_size", "batch"), ("lr", "lr"), ("seed", "seed"),
+            ("split", "split"), ("limit", "limit"))
+
+
 def comparison_rows(runs: Sequence[RunResult]) -> tuple[ComparisonRow, ...]:
     """One row per run, in the order given; the lowest validation loss is the best, as in the
-    report (runs on the full split have none and are never marked)."""
+    report (runs on the full split have none and are never marked); of runs tied for it,
+    the first (`comparison_notes` says so)."""
     losses = [run.results.get("val_loss") for run in runs]
-    known = [loss for loss in losses if loss is not None]
-    best = min(known) if known else None
+    best = _best_index(losses)
     return tuple(
         ComparisonRow(
-            model=run.name,
+            model=label,
             val_loss=loss,
             total_params=int(run.results["params"]["total"]),
             macs=run.results.get("macs"),
             train_seconds=float(run.results["train_seconds"]),
             test_accuracy=float(run.results["test_accuracy"]),
-            best=loss is not None and loss == best,
+            best=index == best,
             run_dir=str(run.run_dir),
         )
-        for run, loss in zip(runs, losses)
+        for index, (run, loss, label) in enumerate(zip(runs, losses, run_labels(runs)))
     )
+
+
+def run_labels(runs: Sequence[RunResult]) -> list[str]:
+    """Each run's spec name, with its directory where several runs share the name."""
+    counts: dict[str, int] = {}
+    for run in runs:
+        counts[run.name] = counts.get(run.name, 0) + 1
+    used: set[str] = set()
+    return [_unique(run.name if counts[run.name] == 1 else f"{run.name} ({run.run_dir})", used, " #")
+            for run in runs]
+
+
+def comparison_notes(runs: Sequence[RunResult]) -> tuple[str, ...]:
+    """What a reader of the table must know: settings that differ between the runs (their
+    losses are then not the networks' alone), and a tie for the lowest validation loss."""
+    labels = run_labels(runs)
+    notes = []
+    differences = []
+    for key, word in SETTINGS + (("data", "data"),):
+        values = [_setting(run, key) for run in runs]
+        if len(set(values)) > 1:
+            groups: dict[str, list[str]] = {}
+            for value, label in zip(values, labels):
+                groups.setdefault(value, []).append(label)
+            differences.append(f"{word} " + ", ".join(f"{value} ({', '.join(names)})"
+                                                     for value, names in groups.items()))
+    if differences:
+        notes.append("the runs were trained with different settings: " + "; ".join(differences))
+    losses = [run.results.get("val_loss") for run in runs]
+    best = _best_index(losses)
+    if best is not None:
+        tied = [label for label, loss in zip(labels, losses) if loss == losses[best]]
+        if len(tied) > 1:
+            notes.append(f"{', '.join(tied[:-1])} and {tied[-1]} tie for the lowest validation "
+                         f"loss, {_loss(losses[best])}; the first is marked best")
+    return tuple(notes)
+
+
+def _setting(run: RunResult, key: str) -> str:
+    if key == "data":
+        return str(run.results.get("data", {}).get("source", "?"))
+    value = run.results.get("hyperparameters", {}).get(key)
+    if key == "limit" and value is None:
+        return "all images"
+    return "?" if value is None else str(value)
+
+
+def _best_index(losses: Sequence[float | None]) -> int | None:
+    known = [(loss, index) for index, loss in enumerate(losses) if loss is not None]
+    return min(known)[1] if known else None
 
 
 def render_markdown(rows: Sequence[ComparisonRow]) -> str:
@@ -107,6 +164,16 @@ def comparison_table(rows: Sequence[ComparisonRow]) -> Table:
     return Table("Comparison (best: lowest validation loss)", columns, cells)
 
 
+def render_notes(notes: Sequence[str]) -> str:
+    """The notes as paragraphs to follow a table.
+
+    >>> print(render_notes(["a tie"]), end="")
+    <BLANKLINE>
+    Note: a tie
+    """
+    return "".join(f"\nNote: {note}\n" for note in notes)
+
+
 def render(rows: Sequence[ComparisonRow], fmt: str = "markdown") -> str:
     """The comparison in one of `COMPARE_FORMATS` (markdown and csv are table.md and table.csv)."""
     if fmt == "markdown":
@@ -137,37 +204,46 @@ def _loss(value: float | None) -> str:
 
 
 def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path] = (), *,
-            log=None, progress_bar: bool = False) -> tuple[ComparisonRow, ...]:
+            log=None, note=None, progress_bar: bool = False) -> tuple[ComparisonRow, ...]:
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
-    loss.png into `out`. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
+    loss.png into `out`. `log` gets the training's lines, `note` (default: `log`) the
+    notes. `config` is a `cnnspec.training.TrainConfig`; its `out` is ignored."""
+    from .outputs import claim_directory, release
     from .runs import has_started, load_run
     from .training import path_safe, train
 
     out = Path(out)
-    finished = [load_run(run) for run in runs]
-    out.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    for spec in specs:
-        run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
-        resume = has_started(run_dir)
-        finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
-                              log=log, progress_bar=progress_bar))
-    return write_comparison(finished, out)
+    created = claim_directory(out, "the comparison folder")  # before any slow work
+    try:
+        finished = [load_run(run) for run in runs]
+        used: set[str] = set()
+        for spec in specs:
+            run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
+            resume = has_started(run_dir)
+            finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
+                                  log=log, progress_bar=progress_bar))
+        for line in comparison_notes(finished):
+            if note or log:
+                (note or log)(f"note: {line}")
+        return write_comparison(finished, out)
+    except BaseException:
+        release(created)  # only while empty: finished runs stay
+        raise
 
 
 def write_comparison(runs: Sequence[RunResult], out: str | Path) -> tuple[ComparisonRow, ...]:
-    """table.md, table.csv and loss.png (one curve per run, however they are named) in `out`."""
+    """table.md (with the notes), table.csv and loss.png (one curve per run) in `out`."""
     from . import atomic
     from .plotting import plot_comparison
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = comparison_rows(runs)
-    atomic.write_text_atomic(out / "table.md", render_markdown(rows))
+    notes = comparison_notes(runs)
+    atomic.write_text_atomic(out / "table.md", render_markdown(rows) + render_notes(notes))
     atomic.write_text_atomic(out / "table.csv", render_csv(rows))
-    labels: set[str] = set()
-    plot_comparison({_unique(run.name, labels, " "): run.history for run in runs},
+    plot_comparison({row.model: run.history for row, run in zip(rows, runs)},
                     out / "loss.png", title="Loss over epochs")
     return rows
 

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
 from .layers import REARRANGE
-from .recipe import TrainConfig
+from .report import REPORT_BATCH
 
 FLOAT32_BYTES = 4
-REPORT_BATCH = TrainConfig().batch_size  # the report's
 
 # Copies of the trainable parameters an optimizer keeps between steps. The report trains
 # with plain SGD (no momentum), which keeps none.

@@ -140,7 +140,7 @@ def load_mnist(path: str | os.PathLike | None = None, *, log: Log = None) -> Mni
 
 def fetch_and_cache(path: str | os.PathLike | None = None, *, log: Log = None) -> Mnist:
     """What `cnnspec data` does: find MNIST, require it to be real, make sure it is cached."""
-    mnist, origin = _find(path, log)
+    mnist, origin = _find(path, log, verified_only=True)
     if origin != "cache":
         mismatched = verify(mnist)
         if mismatched:
@@ -156,12 +156,12 @@ def fetch_and_cache(path: str | os.PathLike | None = None, *, log: Log = None) -
 # --- finding -----------------------------------------------------------------------------
 
 
-def _find(path, log: Log) -> tuple[Mnist, str]:
+def _find(path, log: Log, verified_only: bool = False) -> tuple[Mnist, str]:
     """The first source that works, and its origin: 'user', 'cache' or 'download'."""
     user_file, how = _user_file(path)
     if user_file is not None:
         _say(log, f"MNIST: reading {user_file} ({how})")
-        return _load_user_file(user_file, log), "user"
+        return _load_user_file(user_file, log, verified_only), "user"
     cache = cache_path()
     tried = [f"a file of yours: none given (no path argument, {MNIST_ENV} unset)"]
     for description, origin, load in (
@@ -188,10 +188,14 @@ def _user_file(path) -> tuple[Path | None, str]:
     return (Path(from_env), f"from ${MNIST_ENV}") if from_env else (None, "")
 
 
-def _load_user_file(path: Path, log: Log) -> Mnist:
+def _load_user_file(path: Path, log: Log, verified_only: bool = False) -> Mnist:
     # The user chose this file, so an unreadable one is an error rather than a reason to fall back.
     mnist = Mnist(**_read_npz(path), source=str(path))
     mismatched = verify(mnist)
+    if mismatched and verified_only:  # `cnnspec data`: caching it is the point, and it cannot be
+        raise _error(f"{', '.join(mismatched)} differ from real MNIST (SHA-256), so it is not "
+                     "cached: the cache holds only verified data (train still reads this file "
+                     "with --data, with a warning)", str(path))
     if mismatched:
         _warn(f"{path}: {', '.join(mismatched)} differ from real MNIST (SHA-256); "
               "using them as given", log)

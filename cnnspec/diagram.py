@@ -1,5 +1,7 @@
 """Analysis -> a diagram: every feature map as a block, with its shape, and the layer
-that makes it written on the arrow from the map before.
+that makes it written on the arrow from the map before. A chain wider than `MAX_WIDTH`
+wraps into rows, read like text; a row after the first starts with the arrow of its
+first layer.
 
 Only the layout lives here, as shapes in pixel coordinates (y grows downwards, as in
 SVG); `cnnspec.render.svg` and `cnnspec.render.png` draw the same shapes.
@@ -82,6 +84,11 @@ class _Block:
 
 MAX_FACE = 150.0
 MIN_FACE = 24.0
+MAX_WIDTH = 2400  # units (SVG pixels); a longer chain wraps into rows
+MARGIN, TITLE_HEIGHT = 24.0, 40.0
+LABEL_ROOM = 36.0  # above a row's tallest block, for the arrow labels
+CAPTION_ROOM = 36.0  # below the blocks: shape and layer name
+ROW_GAP = 24.0
 
 
 def _block(shape: tuple[int, ...], fill: str, largest_side: int, largest_vector: int) -> _Block:
@@ -126,40 +133,64 @@ def _layer_lines(row) -> tuple[str, str]:
 
 
 def layout(analysis: Analysis) -> Diagram:
-    """Blocks left to right: the input, then each layer's output; arrows carry the layers."""
+    """Blocks left to right: the input, then each layer's output; arrows carry the layers.
+    Rows of at most `MAX_WIDTH` (a single block wider than that gets a row of its own)."""
     spec = analysis.spec
     tensors = [(spec.input_shape, INPUT_COLOUR)] + [(row.output_shape, row.layer.colour) for row in analysis.rows]
     largest_side = max((max(s[:2]) for s, _ in tensors if len(s) == 3), default=1)
     largest_vector = max((s[0] for s, _ in tensors if len(s) == 1), default=1)
     blocks = [_block(shape, fill, largest_side, largest_vector) for shape, fill in tensors]
+    names = ["input"] + [row.name for row in analysis.rows]
+    columns = [max(block.width, text_width(size_text(block.shape), 12), text_width(name, 11))
+               for block, name in zip(blocks, names)]
+    arrows = [_layer_lines(row) for row in analysis.rows]  # arrows[i] leads to block i + 1
+    gaps = [max(text_width(head, 11), text_width(options, 10), 40) + 16 for head, options in arrows]
 
     title = f"{spec.name}: {analysis.total_params:,} params, {analysis.total_macs:,} MACs"
-    margin, title_height = 24.0, 40.0
-    top_of_blocks = margin + title_height + 36  # room for the arrow labels above the tallest block
-    tallest = max(block.height for block in blocks)
-    bottom = top_of_blocks + tallest  # every block stands on this line
-
-    shapes: list[Shape] = [Label(margin, margin + 16, title, 16, "start", True)]
-    x = margin
-    for index, block in enumerate(blocks):
-        caption = size_text(block.shape)
-        name = "input" if index == 0 else analysis.rows[index - 1].name
-        column = max(block.width, text_width(caption, 12), text_width(name, 11))
-        left = x + (column - block.width) / 2
-        shapes += _cuboid(left, bottom, block)
-        centre = x + column / 2
-        shapes.append(Label(centre, bottom + 20, caption, 12, bold=True))
-        shapes.append(Label(centre, bottom + 36, name, 11))
-        x += column
-        if index + 1 < len(blocks):
-            head, options = _layer_lines(analysis.rows[index])
-            gap = max(text_width(head, 11), text_width(options, 10), 40) + 16
-            arrow_y = bottom - min(block.face_height, blocks[index + 1].face_height) / 2
-            shapes.append(Arrow((x + 4, arrow_y), (x + gap - 4, arrow_y)))
-            shapes.append(Label(x + gap / 2, arrow_y - 8, head, 11, bold=True))
-            if options:
-                shapes.append(Label(x + gap / 2, arrow_y + 16, options, 10))
-            x += gap
-    width = max(x + margin, margin * 2 + text_width(title, 16))
-    height = bottom + 36 + margin
+    shapes: list[Shape] = [Label(MARGIN, MARGIN + 16, title, 16, "start", True)]
+    row_top = MARGIN + TITLE_HEIGHT
+    widest = 0.0
+    for row in _rows(columns, gaps):
+        bottom = row_top + LABEL_ROOM + max(blocks[index].height for index in row)  # blocks stand on it
+        x = MARGIN
+        for index in row:
+            block = blocks[index]
+            if index > 0:  # the arrow of the layer that made this block, from the block before
+                head, options = arrows[index - 1]
+                gap = gaps[index - 1]
+                arrow_y = bottom - min(blocks[index - 1].face_height, block.face_height) / 2
+                start = x + 4 if index != row[0] else x  # a row's first arrow starts at the margin
+                shapes.append(Arrow((start, arrow_y), (x + gap - 4, arrow_y)))
+                shapes.append(Label(x + gap / 2, arrow_y - 8, head, 11, bold=True))
+                if options:
+                    shapes.append(Label(x + gap / 2, arrow_y + 16, options, 10))
+                x += gap
+            column = columns[index]
+            shapes += _cuboid(x + (column - block.width) / 2, bottom, block)
+            centre = x + column / 2
+            shapes.append(Label(centre, bottom + 20, size_text(block.shape), 12, bold=True))
+            shapes.append(Label(centre, bottom + 36, names[index], 11))
+            x += column
+        widest = max(widest, x)
+        row_top = bottom + CAPTION_ROOM + ROW_GAP
+    width = max(widest + MARGIN, MARGIN * 2 + text_width(title, 16))
+    height = row_top - ROW_GAP + MARGIN
     return Diagram(math.ceil(width), math.ceil(height), tuple(shapes))
+
+
+def _rows(columns: list[float], gaps: list[float]) -> list[list[int]]:
+    """The blocks of each row, filled greedily: block i takes `gaps[i - 1] + columns[i]`.
+
+    >>> _rows([100, 100, 100], [50, 50]), _rows([1000, 1000, 1000], [100, 100])
+    ([[0, 1, 2]], [[0, 1], [2]])
+    """
+    rows: list[list[int]] = [[0]]
+    x = MARGIN + columns[0]
+    for index in range(1, len(columns)):
+        needed = gaps[index - 1] + columns[index]
+        if x + needed + MARGIN > MAX_WIDTH:
+            rows.append([])
+            x = MARGIN
+        rows[-1].append(index)
+        x += needed
+    return rows

@@ -117,12 +117,114 @@ def _pair_cost(a: LayerRow, b: LayerRow) -> int:
     return _SAME if a.layer == b.layer else _CHANGED
 
 
+# Beyond this many cells the edit-distance table costs seconds and hundreds of megabytes
+# (two 2,000-layer specs: 4 s, 170 MB); longer specs are anchored on identical layers first.
+EXACT_CELLS = 250_000
+MAX_EDITS = 1_000  # Myers' search costs about edits² steps; past it the rest is paired in order
+
+
 def _alignment(base: tuple[LayerRow, ...], other: tuple[LayerRow, ...]):
     """(matched: base index -> other index, inserted: base position -> other indices before it).
 
     Edit distance over layers; among equally cheap alignments the added and removed layers
     go as late as possible, so two networks that share their first layers line up there.
     """
+    if (len(base) + 1) * (len(other) + 1) > EXACT_CELLS:
+        return _anchored_alignment(base, other)
+    return _exact_alignment(base, other)
+
+
+def _anchored_alignment(base: tuple[LayerRow, ...], other: tuple[LayerRow, ...]):
+    """The alignment of long specs in near-linear time and memory: identical layers are
+    matched first (a longest common subsequence by Myers' O((n+m)·edits) search), then each
+    stretch between two matches is aligned exactly, as short specs are."""
+    matched: dict[int, int] = {}
+    inserted: dict[int, list[int]] = {}
+    anchors = _common_layers(base, other) + [(len(base), len(other))]
+    i = j = 0
+    for next_i, next_j in anchors:
+        gap_base, gap_other = base[i:next_i], other[j:next_j]
+        if (len(gap_base) + 1) * (len(gap_other) + 1) <= EXACT_CELLS:
+            gap_matched, gap_inserted = _exact_alignment(gap_base, gap_other)
+        else:  # too far apart to search: pair the layers in order, the surplus at the end
+            shared = min(len(gap_base), len(gap_other))
+            gap_matched = {k: k for k in range(shared)}
+            gap_inserted = {shared: list(range(shared, len(gap_other)))} if len(gap_other) > shared else {}
+        matched.update({i + a: j + b for a, b in gap_matched.items()})
+        for position, ids in gap_inserted.items():
+            inserted.setdefault(i + position, []).extend(j + k for k in ids)
+        if next_i < len(base):
+            matched[next_i] = next_j
+        i, j = next_i + 1, next_j + 1
+    return matched, inserted
+
+
+def _common_layers(base: tuple[LayerRow, ...], other: tuple[LayerRow, ...]) -> list[tuple[int, int]]:
+    """(base index, other index) of identical layers in a longest common subsequence, found
+    by Myers' greedy diff; past MAX_EDITS only the common start and end are kept."""
+    codes: dict = {}
+    a = [codes.setdefault(row.layer, len(codes)) for row in base]
+    b = [codes.setdefault(row.layer, len(codes)) for row in other]
+    n, m = len(a), len(b)
+    start = 0
+    while start < min(n, m) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(n, m) - start and a[n - 1 - end] == b[m - 1 - end]:
+        end += 1
+    head = [(k, k) for k in range(start)]
+    tail = [(n - end + k, m - end + k) for k in range(end)]
+    a, b = a[start : n - end], b[start : m - end]
+    middle = _myers(a, b, MAX_EDITS)
+    return head + [(start + x, start + y) for x, y in middle] + tail
+
+
+def _myers(a: list[int], b: list[int], max_edits: int) -> list[tuple[int, int]]:
+    """Matched index pairs of a longest common subsequence of `a` and `b`; [] when more
+    than `max_edits` insertions and deletions separate them."""
+    n, m = len(a), len(b)
+    if not n or not m:
+        return []
+    offset = max_edits + 1
+    furthest = [0] * (2 * offset + 1)  # furthest x reached on each diagonal k = x - y
+    trace = []
+    for d in range(max_edits + 1):
+        trace.append(furthest[offset - d - 1 : offset + d + 2])
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and furthest[offset + k - 1] < furthest[offset + k + 1]):
+                x = furthest[offset + k + 1]
+            else:
+                x = furthest[offset + k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x, y = x + 1, y + 1
+            furthest[offset + k] = x
+            if x >= n and y >= m:
+                return _myers_path(trace, n, m)
+    return []
+
+
+def _myers_path(trace, x: int, y: int) -> list[tuple[int, int]]:
+    """Walk Myers' trace back from (x, y) = the ends, collecting the matching (diagonal) steps."""
+    pairs = []
+    for d in range(len(trace) - 1, -1, -1):
+        furthest, k = trace[d], x - y  # furthest[i]: diagonal i - d - 1, before round d
+
+        if k == -d or (k != d and furthest[k - 1 + d + 1] < furthest[k + 1 + d + 1]):
+            previous_k = k + 1
+        else:
+            previous_k = k - 1
+        previous_x = furthest[previous_k + d + 1]
+        previous_y = previous_x - previous_k
+        while x > previous_x and y > previous_y:
+            x, y = x - 1, y - 1
+            pairs.append((x, y))
+        x, y = previous_x, previous_y
+    pairs.reverse()
+    return pairs
+
+
+def _exact_alignment(base: tuple[LayerRow, ...], other: tuple[LayerRow, ...]):
     n, m = len(base), len(other)
     cost = [[0] * (m + 1) for _ in range(n + 1)]
     for i in range(n + 1):

@@ -7,6 +7,7 @@ one as `file:line:col: error: message`, the source line and a caret under the co
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -44,12 +45,41 @@ class Diagnostic:
         # Tabs would shift the caret and control characters would garble the terminal:
         # show each as one printable character so the caret stays under the column.
         shown = "".join(c if c.isprintable() else "?" for c in self.line_text[start:end].replace("\t", " "))
-        caret = min(self.column - 1 - start, len(shown))
+        caret = display_width(shown[: max(self.column - 1 - start, 0)])
         if start:
             shown, caret = "…" + shown, caret + 1
         if end < len(self.line_text):
             shown += "…"
         return f"{head}\n    {shown}\n    {' ' * caret}^"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: East Asian wide and fullwidth characters take two,
+    combining marks (and variation selectors) none, so a caret padded by this lands under its character.
+
+    >>> display_width("ab"), display_width("漢字"), display_width("e\\u0301")
+    (2, 4, 1)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.category(c) in ("Mn", "Me") else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+# Control characters have no name in unicodedata; these are the ones a terminal shows oddly.
+CONTROL_NAMES = {"\x1b": "escape", "\x08": "backspace", "\x0b": "vertical tab", "\x7f": "delete"}
+
+
+def character_name(c: str) -> str:
+    """A character as `U+XXXX (its name)`, for the ones that cannot be shown in quotes.
+
+    >>> character_name("\\u00a0"), character_name("\\x1b"), character_name("\\x07")
+    ('U+00A0 (no-break space)', 'U+001B (escape)', 'U+0007 (a control character)')
+    """
+    name = CONTROL_NAMES.get(c) or unicodedata.name(c, "").lower() or "a control character"
+    return f"U+{ord(c):04X} ({name})"
 
 
 class SpecError(ValueError):

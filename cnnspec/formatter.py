@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .ir import Spec
 from .layers import Flatten
-from .loading import parse
+from .loading import first_grid_slot, grid_error, normalize_newlines, parse
 from .parser import STRING_PATTERN, Statement, parse_statements
 from .layers.base import ALL_OPTIONS
 from .statements import header_statements
@@ -60,6 +60,18 @@ def _written_options(statement: Statement) -> frozenset[str]:
     return frozenset(_OPTION_ROLES[token.type] for token in statement.args[1:] if token.type in _OPTION_ROLES)
 
 
+def line_ending(text: str) -> str:
+    r"""The file's line ending (its first one), which `fmt` keeps: \r\n, \r or \n.
+
+    >>> line_ending("a\r\nb"), line_ending("a\rb"), line_ending("ab")
+    ('\r\n', '\r', '\n')
+    """
+    cut = next((i for i, c in enumerate(text) if c in "\r\n"), None)
+    if cut is None or text[cut] == "\n":
+        return "\n"
+    return "\r\n" if text[cut + 1 : cut + 2] == "\n" else "\r"
+
+
 def format_text(text: str, source: str = "<string>", *, explicit: bool = False, default_name: str | None = None) -> str:
     """`text` in canonical layout; raises `SpecError` (and changes nothing) if it is not a valid spec.
 
@@ -71,6 +83,11 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
     input 28x28x1
     conv 5x5x6 s1 same relu | flatten | dense 10 softmax
     """
+    text = normalize_newlines(text)
+    if first_grid_slot(text) is not None:
+        if explicit:
+            raise grid_error(text, source, "and --explicit writes the defaults of one spec: format it without --explicit")
+        return format_grid(text, source)
     spec = parse(text, source, default_name=default_name)
     layers = iter(spec.layers)
     header_written = set()
@@ -98,6 +115,50 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
     if explicit:
         out = _with_header(out, spec, header_written)
     return _join(_squeeze_blank_lines(out))
+
+
+# A grid cannot be parsed into one spec, so its lines are laid out by spacing alone:
+# one space between words, ' | ' between statements, none inside {a,b} and [...]?.
+_GRID_SPACING = ((re.compile(r"\s+"), " "), (re.compile(r"\s*\|\s*"), " | "), (re.compile(r"\s*,\s*"), ","),
+                 (re.compile(r"([{\[])\s+"), r"\1"), (re.compile(r"\s+([}\]])"), r"\1"))
+_STRING_OR_CODE = re.compile(r'"[^"\n]*"?|[^"]+')
+
+
+def format_grid(text: str, source: str = "<string>") -> str:
+    """A grid (`{a,b}` choices, `[...]?` optional layers) in canonical spacing, its choices
+    kept as written; its variants are the same specs before and after.
+
+    >>> print(format_grid("conv { 5x5 , 7x7 }x6|[ dense 64 ]?   # maybe\\ndense 10"), end="")
+    conv {5x5,7x7}x6 | [dense 64]?  # maybe
+    dense 10
+    """
+    from .grid import parse_grid
+
+    grid = parse_grid(text, source)  # a malformed grid is an error at its place, and nothing changes
+    lines = [SourceLine(_grid_code(line.code), line.comment) for line in split_lines(text)]
+    formatted = _join(_squeeze_blank_lines(lines))
+    # Spacing alone never changes what a grid expands to; this checks it did not.
+    assert _grid_skeleton(parse_grid(formatted, source)) == _grid_skeleton(grid), "fmt changed a grid"
+    return formatted
+
+
+def _grid_code(code: str) -> str:
+    pieces = []
+    for match in _STRING_OR_CODE.finditer(code):
+        piece = match.group()
+        if not piece.startswith('"'):
+            for pattern, replacement in _GRID_SPACING:
+                piece = pattern.sub(replacement, piece)
+        pieces.append(piece)
+    return "".join(pieces).strip()
+
+
+def _grid_skeleton(grid) -> tuple:
+    """A grid without its spacing: what its variants are made of."""
+    def bare(text):
+        return re.sub(r"\s+", "", text)
+
+    return tuple(map(bare, grid.pieces)), tuple(tuple(map(bare, slot.alternatives)) for slot in grid.slots)
 
 
 def _header(spec: Spec, kind: str) -> str:

@@ -9,9 +9,10 @@ backend never have to know the language's defaults. Source positions are metadat
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 
-from .errors import Diagnostic
+from .errors import Diagnostic, character_name
 
 # Keras 3 accepts each of these as `activation=` (tests check every one against Keras).
 ACTIVATIONS = (
@@ -88,6 +89,11 @@ class Spec:
         return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
 
     def __post_init__(self):
+        if not self.name.strip():
+            raise InvalidField("name", 'a model name cannot be empty; write one, like name "Model 3"')
+        control = next((c for c in self.name if unicodedata.category(c) == "Cc"), None)
+        if control:  # it would reach the terminal with every line that names the model
+            raise InvalidField("name", f"a model name cannot hold the control character {character_name(control)}")
         if "/" in self.name:
             # Keras joins scope names with '/' and refuses it in a model's name.
             raise InvalidField("name", f"a model name cannot contain '/', got {self.name!r}")

@@ -18,7 +18,7 @@ from .atomic import atomic_path
 from .errors import RunError, plain_error
 from .ir import Spec
 from .layer_calls import LayerCall, Seed, Seeded, layer_calls
-from .recipe import REPORT_SEED
+from .report import REPORT_SEED
 
 
 def import_keras():

@@ -1,22 +1,24 @@
 """Warnings about specs that are valid but probably not what the author meant.
 
 Each lint has an id (shown as `[id]` after the message) and is silenced with
-`cnnspec check --ignore ID`.
+`cnnspec check --ignore ID`, or on one line of the spec with a trailing comment
+`# cnnspec: ignore[ID, ...]` (bare `# cnnspec: ignore`: every lint on that line).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .analyzer import Analysis
 from .counting import counted_list, counted_sample
 from .errors import Diagnostic
-from .ir import Span
+from .ir import Span, suggestion
 from .layers import Sliding
 from .receptive_field import AxisWindows, axis_windows
-from .recipe import MNIST_CLASSES
+from .report import MNIST_CLASSES
 from .shapes import size_text
 
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
@@ -123,7 +125,7 @@ def asymmetric_padding(analysis: Analysis) -> Iterable[Finding]:
         mirrored = dataclasses.replace(w.centres, first=w.centres.first + w.padding[0] - w.padding[1])
         yield Finding(
             row.layer.span,
-            f"'same' padding with stride {w.stride} adds {w.padding[0]} zero row/column before and "
+            f"'same' padding with stride {w.stride} adds {w.padding[0] or 'no'} zero row/column before and "
             f"{w.padding[1]} after (TensorFlow puts the smaller half first), so the {w.window}-pixel windows "
             f"are centred on pixels {counted_list(w.centres)} (counting from 1), not {counted_list(mirrored)}; "
             "see cnnspec explain",
@@ -141,11 +143,12 @@ def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
             later = sum(1 for other in analysis.rows[index:] if _slides(other))
             source = analysis.rows[index - 1] if index else None
             after = f" after {source.name} (line {source.line})" if source else " at the input"
+            these = ("this conv/pool layer sees one pixel" if later == 1 else
+                     f"this and {later - 1} more conv/pool layer{'s' * (later != 2)} before the dense layers see one pixel each")
             yield Finding(
                 row.layer.span,
-                f"the feature map is already 1x1{after}; this and {later - 1} more conv/pool "
-                f"layer{'s' if later != 2 else ''} before the dense layers see one pixel each: "
-                "stop shrinking earlier or drop them",
+                f"the feature map is already 1x1{after}; {these}: stop shrinking earlier or drop "
+                f"{'it' if later == 1 else 'them'}",
             )
             return
 
@@ -168,4 +171,28 @@ def lint(analysis: Analysis, ignore: Iterable[str] = (), classes: int = MNIST_CL
             continue
         findings = check(analysis, classes) if check is output_classes else check(analysis)
         found += [analysis.spec.diagnostic(f.message, f.span, "warning", code) for f in findings]
+    silenced, unknown = _ignore_comments(analysis.spec)
+    found = [d for d in found if not ({d.code, "*"} & silenced.get(d.line, set()))] + unknown
     return sorted(found, key=lambda d: (d.line, d.column))
+
+
+_IGNORE_COMMENT = re.compile(r"#.*?\bcnnspec:\s*ignore\b(?:\[([^\]]*)\])?")
+
+
+def _ignore_comments(spec) -> tuple[dict[int, set[str]], list[Diagnostic]]:
+    """Per line, the lint ids its `# cnnspec: ignore[...]` comment silences ('*': all), and
+    a warning for each id in such a comment that names no lint."""
+    silenced: dict[int, set[str]] = {}
+    unknown = []
+    for number, line in enumerate(spec.text.split("\n"), 1):
+        match = _IGNORE_COMMENT.search(line) if "cnnspec:" in line else None
+        if not match:
+            continue
+        ids = {code.strip() for code in (match.group(1) or "*").split(",") if code.strip()}
+        silenced[number] = ids
+        for code in sorted(ids - LINTS.keys() - {"*"}):
+            unknown.append(spec.diagnostic(
+                f"no such warning '{code}'{suggestion(code, LINTS)} in this ignore comment; the ids are {', '.join(LINTS)}",
+                Span(number, match.start() + 1), "warning",
+            ))
+    return silenced, unknown

@@ -295,6 +295,9 @@ def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diag
 _PIECE = re.compile(f'{STRING_PATTERN}|{COMMENT_PATTERN}|[|\\n]|[^"#|\\n]+')
 
 
+_BLANK = " \t\f\r"
+
+
 def _statement_chunks(text: str):
     """(line, column, text) of each non-blank statement, cut at '|' and new lines."""
     line, line_start, first, last = 1, 0, None, None
@@ -306,10 +309,12 @@ def _statement_chunks(text: str):
             first = None
             if piece == "\n":
                 line, line_start = line + 1, match.end()
-        elif not piece.startswith("#") and piece.strip():
-            lead = len(piece) - len(piece.lstrip())
+        elif not piece.startswith("#") and piece.strip(_BLANK):
+            # Only the grammar's blanks: str.strip() would also drop U+00A0 or U+2028,
+            # which the grammar refuses, and the statement would pass here unseen.
+            lead = len(piece) - len(piece.lstrip(_BLANK))
             first = match.start() + lead if first is None else first
-            last = match.start() + len(piece.rstrip())
+            last = match.start() + len(piece.rstrip(_BLANK))
 
 
 def complete_statements(text: str, final: bool = False) -> tuple[list[str], str]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from . import atomic
+from .render.figures import literal_text
 from .runs import EpochMetrics
 
 
@@ -23,14 +24,20 @@ def plot_run(history: Sequence[EpochMetrics], path: str | Path, title: str) -> N
     if validated:
         axes.plot([row.epoch for row in validated], [row.val_loss for row in validated],
                   marker=".", linestyle="--", label="validation loss")
-    _finish(figure, axes, path, max(epochs, default=1))
+    _finish(figure, axes, max(epochs, default=1), legend="best")
+    _save(figure, path)
 
 
 def plot_comparison(histories: Mapping[str, Sequence[EpochMetrics]], path: str | Path,
                     title: str = "Loss over epochs") -> None:
+    """`comparison_figure` as a PNG file."""
+    _save(comparison_figure(histories, title), path)
+
+
+def comparison_figure(histories: Mapping[str, Sequence[EpochMetrics]], title: str):
     """One colour per model: training loss solid, validation loss dashed (the report's Figure 5
-    shows the training loss of each model)."""
-    figure, axes = _figure(title)
+    shows the training loss of each model); the legend beside the axes, never over a curve."""
+    figure, axes = _figure(title, width=10)
     colours = _colours(len(histories))
     for (model, history), colour in zip(histories.items(), colours):
         axes.plot([row.epoch for row in history], [row.loss for row in history],
@@ -39,28 +46,22 @@ def plot_comparison(histories: Mapping[str, Sequence[EpochMetrics]], path: str |
         if validated:
             axes.plot([row.epoch for row in validated], [row.val_loss for row in validated],
                       color=colour, marker=".", linestyle="--", label=f"{model}: validation loss")
-    _finish(figure, axes, path, max((row.epoch for h in histories.values() for row in h), default=1))
+    _finish(figure, axes, max((row.epoch for h in histories.values() for row in h), default=1),
+            legend="outside")
+    return figure
 
 
-def _figure(title: str):
+def _figure(title: str, width: float = 7):
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7, 4.5), dpi=100, layout="tight")
+    # "constrained" makes room for a legend outside the axes; "tight" did not.
+    figure = Figure(figsize=(width, 4.5), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     axes.set_title(title)
     axes.set_xlabel("epoch")
     axes.set_ylabel("loss (categorical cross-entropy)")
     axes.grid(True, alpha=0.3)
     return figure, axes
-
-
-def literal_text(figure) -> None:
-    """Show every text as written: a spec named "a $x$" must not be read as a formula (and
-    one with a lone '$' must not fail to render after 50 epochs of training)."""
-    from matplotlib.text import Text
-
-    for text in figure.findobj(Text):
-        text.set_parse_math(False)
 
 
 def _colours(count: int) -> list:
@@ -70,7 +71,7 @@ def _colours(count: int) -> list:
     return [palette(index % 10) for index in range(count)]
 
 
-def _finish(figure, axes, path: str | Path, last_epoch: int) -> None:
+def _finish(figure, axes, last_epoch: int, legend: str) -> None:
     from matplotlib.ticker import MaxNLocator
 
     # Epochs are whole numbers: every one labelled while they fit, else whole-number ticks.
@@ -78,7 +79,13 @@ def _finish(figure, axes, path: str | Path, last_epoch: int) -> None:
         axes.set_xticks(range(1, last_epoch + 1))
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper right")
+    if legend == "outside":
+        axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0)
+    else:
+        axes.legend(loc=legend)
     literal_text(figure)
+
+
+def _save(figure, path: str | Path) -> None:
     with atomic.atomic_path(path) as temp:
         figure.savefig(temp, format="png")

@@ -183,11 +183,6 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     (a dense layer) sees the whole map, as a global pooling does at once.
     """
     spec = analysis.spec
-    if len(spec.input_shape) != 3:
-        raise SpecShapeError(spec.diagnostic(
-            f"explain follows the rows and columns of an image; this spec's input is the vector "
-            f"({spec.input_shape[0]},): give it an input HxWxC", spec.input_span,
-        ))
     fields = (PIXEL, PIXEL)
     map_size: tuple[int, int] | None = None  # the last map's rows and columns, once flattened
     found = []

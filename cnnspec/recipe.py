@@ -16,30 +16,31 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from .errors import Diagnostic, RunError
+from .report import MNIST_CLASSES, REPORT_BATCH, REPORT_EPOCHS, REPORT_LR, REPORT_SEED
 
 if TYPE_CHECKING:
     from .analyzer import Analysis
 
-REPORT_SEED = 6570518
 LOSS = "categorical_crossentropy"
 PIXEL_SCALE = 255
 MNIST_PIXELS = 28 * 28
-MNIST_CLASSES = 10
 SPLITS = ("fold", "full")
 DISTRIBUTE = ("mirrored",)
+DATASETS = ("mnist", "fashion_mnist", "cifar10")  # through keras.datasets; see cnnspec.datasets
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """How to train; the defaults are the report's general setup."""
 
-    epochs: int = 50
-    batch_size: int = 100
-    lr: float = 0.05
+    epochs: int = REPORT_EPOCHS
+    batch_size: int = REPORT_BATCH
+    lr: float = REPORT_LR
     seed: int = REPORT_SEED
     split: str = "fold"
     limit: int | None = None
-    data: str | None = None
+    data: str | None = None  # an .npz or a folder of class folders (cnnspec.datasets)
+    dataset: str | None = None  # one of DATASETS; None: MNIST, the report's
     out: str | None = None
     resume: bool = False
     distribute: str | None = None
@@ -60,6 +61,9 @@ class TrainConfig:
             problems.append(f"lr must be a finite number > 0; got {self.lr!r}")
         if self.split not in SPLITS:
             problems.append(f"split must be one of {', '.join(SPLITS)}; got {self.split!r}")
+        if self.dataset is not None and self.dataset not in DATASETS:
+            problems.append(f"dataset must be one of {', '.join(DATASETS)} (or None); "
+                            f"got {self.dataset!r}")
         if self.distribute is not None and self.distribute not in DISTRIBUTE:
             problems.append(f"distribute must be one of {', '.join(DISTRIBUTE)} (or None); "
                             f"got {self.distribute!r}")
@@ -72,29 +76,48 @@ class TrainConfig:
         """What results.json and the checkpoint record: everything but where and how to resume."""
         return {name: getattr(self, name)
                 for name in ("epochs", "batch_size", "lr", "seed", "split", "limit", "data",
-                             "distribute")}
+                             "dataset", "distribute")}
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+MNIST_IMAGE = (28, 28, 1)
+
+
 def check_trainable_on_mnist(analysis: Analysis) -> None:
-    """MNIST has 28x28 grey pixels and 10 classes, and the recipe's loss needs a softmax:
-    a `RunError` at each part of the spec that does not fit."""
+    """`check_trainable_on` MNIST: 28x28 grey images of 10 digits."""
+    check_trainable_on(analysis, MNIST_IMAGE, MNIST_CLASSES, "MNIST")
+
+
+def check_trainable_on(analysis: Analysis, image_shape: tuple[int, ...], classes: int,
+                       data: str = "the data") -> None:
+    """A `RunError` at each part of the spec that does not fit data of `image_shape`
+    (H, W, C) and `classes` classes: the input must be that shape exactly, or the vector of
+    all its values (`input 784` for 28x28x1: the image flattened row by row, channels last);
+    the recipe's loss needs the network to end in `dense <classes> softmax`.
+
+    Any other input of the same size is refused: reshaping 28x28x1 into 28x14x2 would
+    silently turn neighbouring pixels into channels.
+    """
     from .layers import Dense
     from .shapes import size_text
 
     spec = analysis.spec
+    image_shape = tuple(image_shape)
     problems = []
-    if math.prod(spec.input_shape) != MNIST_PIXELS:
+    flat = (math.prod(image_shape),)
+    if spec.input_shape not in (image_shape, flat):
         problems.append(spec.diagnostic(
-            f"MNIST images have 28x28x1 = {MNIST_PIXELS} pixels; this input has {size_text(spec.input_shape)} "
-            f"= {math.prod(spec.input_shape)}; write `input 28x28x1` (or `input 784`)", spec.input_span))
+            f"{data}: the data are {size_text(image_shape)} with {classes} classes; the spec's "
+            f"input is {size_text(spec.input_shape)}; write `input {size_text(image_shape)}` "
+            f"(or `input {flat[0]}` for the image flattened row by row)", spec.input_span))
     last = spec.layers[-1]
-    if analysis.output_shape != (MNIST_CLASSES,) or not isinstance(last, Dense) or last.activation != "softmax":
+    if analysis.output_shape != (classes,) or not isinstance(last, Dense) or last.activation != "softmax":
         problems.append(spec.diagnostic(
-            f"the recipe trains a softmax over MNIST's {MNIST_CLASSES} classes with categorical "
-            f"cross-entropy; the network must end in `dense {MNIST_CLASSES} softmax`", last.span))
+            f"{data}: the data are {size_text(image_shape)} with {classes} classes, and the "
+            f"recipe trains a softmax over them with categorical cross-entropy; the network "
+            f"must end in `dense {classes} softmax`", last.span))
     if problems:
         raise RunError(problems)

@@ -8,6 +8,7 @@
     logs/                  TensorBoard scalars (train/, validation/)
     checkpoint/state.json  while unfinished: the epochs done, their metrics, the config and
     checkpoint/epoch-N.keras   the model after epoch N (state.json names which file)
+    stopped.txt            why the run stopped early (a NaN loss), when it had finished epochs
 
 No Keras here: reading results back (`load_run`) is cheap, for `compare` and sweeps.
 """
@@ -65,6 +66,10 @@ class RunPaths:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def stopped(self) -> Path:
+        return self.root / "stopped.txt"
 
     @property
     def checkpoint(self) -> Path:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .errors import Diagnostic
+from .errors import Diagnostic, character_name
 from .ir import PADDINGS, suggestion
 from .parser import STATEMENTS, parse_statement
 
@@ -118,6 +119,14 @@ def _word_at(chunk: str, offset: int) -> str:
     return word if word.isprintable() else ascii(word)[1:-1]
 
 
+def _not_ascii_digit(word: str) -> str | None:
+    """A digit that is not 0-9 (fullwidth, Arabic-Indic, superscript...), described."""
+    for c in word:
+        if c.isdigit() and not c.isascii():
+            return f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'DIGIT')}) is not an ASCII digit; write numbers with 0-9"
+    return None
+
+
 def describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, lines, source: str) -> Diagnostic:
     """A diagnostic for a Lark error in one statement parsed alone (`chunk`, which starts at
     `chunk_column` of `line`; the error's own column counts from the chunk's start)."""
@@ -126,7 +135,16 @@ def describe(error: UnexpectedInput, chunk: str, chunk_column: int, line: int, l
     column = chunk_column + offset
     keyword = chunk.split(maxsplit=1)[0] if chunk.split() else ""
     word = _word_at(chunk, offset) if 0 <= offset < len(chunk) else ""
-    message = sentence(error, keyword, word, offset, at_end)
+    character = chunk[offset] if 0 <= offset < len(chunk) else ""
+    digit = _not_ascii_digit(word) if isinstance(error, UnexpectedCharacters) else None
+    if digit:
+        message = digit
+    elif character and not character.isprintable():
+        # the keyword's letters only: str.split() keeps a zero-width space inside the word
+        where = "at the start of a statement" if offset == 0 else f"in {re.match(r'[A-Za-z_]*', chunk).group()} statement"
+        message = f"unexpected character {character_name(character)} {where}; spaces are plain ASCII spaces"
+    else:
+        message = sentence(error, keyword, word, offset, at_end)
     return Diagnostic(message, line, column, source, lines[line - 1] if line <= len(lines) else "")
 
 

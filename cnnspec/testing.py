@@ -87,7 +87,7 @@ def _statements(draw, max_side: int, max_channels: int, max_layers: int) -> list
     context = ExampleContext(max_channels)
     statements = []
     if draw(st.booleans()):
-        name = draw(st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters='"/'), max_size=12))
+        name = draw(st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp"), exclude_characters='"/'), max_size=12).filter(str.strip))
         statements.append(f'name "{name}"')
     input_kind = draw(st.sampled_from(["image", "image", "image", "vector", "default"]))
     if input_kind == "image":

@@ -6,18 +6,29 @@ Public API (stable: `cnnspec train`, `cnnspec compare` and sweeps call it)::
     config = TrainConfig(epochs=3, limit=6000, out="runs/m3")  # the report's values otherwise
     result = train(spec, config, log=print)                    # -> cnnspec.runs.RunResult
     result.run_dir, result.results["test_accuracy"], result.history[-1].val_loss
-    config = resume_config("runs/m3", epochs=5)                 # an interrupted run, to go on
+    config = resume_config("runs/m3", epochs=5)                 # an interrupted or finished run,
+    train(spec, config)                                         # to go on (to 5 epochs here)
 
 `TrainConfig` (frozen): epochs 50, batch_size 100, lr 0.05, seed 6570518, split "fold"
 (the report's first of 5 folds: 48,000 train / 12,000 validation) or "full" (all 60,000,
-as in its 2.b), limit (train on the first N training images), data (an MNIST .npz; else
-`cnnspec.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
+as in its 2.b), limit (train on the first N training images), data (an .npz, MNIST's or
+one's own, or a folder of class folders; see `cnnspec.datasets`), dataset (mnist,
+fashion_mnist or cifar10; default: MNIST in `cnnspec.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
 distribute (None: the best single device; "mirrored": `tf.distribute.MirroredStrategy`).
 
+The run directory is made before the data is loaded (a path that cannot be one fails at
+once) and removed again, with anything else this run created, if the run stops before an
+epoch finished: a failed start leaves nothing behind. Default names are short and never
+shared: `runs/<name, cut to 64 characters>-<timestamp>[-2, -3, ...]`.
+
+Resuming a finished run of E epochs with `epochs` N > E trains epochs E+1..N, exactly as
+one run of N epochs would have; N == E returns the finished run untouched, N < E is an
+error. Until the longer run finishes, the directory keeps the E-epoch results.json.
+
 `train` writes the files listed in `cnnspec.runs` and returns the `RunResult` of
-results.json. It raises `RunError` for a spec MNIST cannot train, a resume that does not
-match, or a non-finite loss (the finished epochs stay on disk), and `DataError` when MNIST
-cannot be found. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
+results.json. It raises `RunError` for a spec the data cannot train (located at the
+spec's input or output line), a resume that does not match, or a non-finite loss (the
+finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
 
 The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
 plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op
@@ -31,6 +42,7 @@ import dataclasses
 import datetime
 import hashlib
 import importlib.util
+import itertools
 import math
 import os
 import platform
@@ -47,17 +59,18 @@ from .analyzer import Analysis, analyze
 from .budget import require_fits
 from .errors import RunError, plain_error
 from .ir import Spec
-from .recipe import LOSS, MNIST_CLASSES, TrainConfig, check_trainable_on_mnist
+from .outputs import claim_directory, release
+from .recipe import LOSS, TrainConfig, check_trainable_on
 from .runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
                    read_state, write_results, write_state)
 from .splits import epoch_order, split_training_images
 
-__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "default_run_dir"]
+__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "default_run_dir", "make_run_dir"]
 
 Log = Callable[[str], None] | None
 
 # Settings of this run that a resume must share; the number of epochs may grow.
-RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit")
+RESUME_MUST_MATCH = ("batch_size", "lr", "seed", "split", "limit", "dataset")
 # Several SGD steps per call into TensorFlow: the per-step Python overhead is what limits
 # small models on CPU (benchmarks/train_throughput.py); the results are the same.
 STEPS_PER_EXECUTION = 10
@@ -70,11 +83,11 @@ def resume_config(run_dir: str | os.PathLike, **given: Any) -> TrainConfig:
     """The config an unfinished (or finished) run was started with, with `given` values
     that are not None put over it, ready to `train` with `resume=True`."""
     paths = RunPaths(Path(run_dir))
-    if paths.results.is_file():
-        stored = load_run(paths.root).results["hyperparameters"]
+    record = _last_record(paths)
+    if isinstance(record, RunResult):
+        stored = record.results["hyperparameters"]
     else:
-        state = read_state(paths)
-        stored = state.config if state is not None else None
+        stored = record.config if record is not None else None
     if stored is None:
         raise _error(f"nothing to resume in {paths.root}: no finished epoch was recorded there "
                      "(checkpoint/state.json); start a new run instead", paths.root)
@@ -93,35 +106,49 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     """
     config = config or TrainConfig()
     analysis = analyze(spec)
-    check_trainable_on_mnist(analysis)
-    require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
-    paths = RunPaths(Path(config.out) if config.out else default_run_dir(spec.name))
-    spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
-    state = _resume_point(paths, config, spec_sha256)
-    if isinstance(state, RunResult):
-        _say(log, f"{paths.root}: already finished; nothing to train")
-        return state
-    from .data import load_mnist, verify
+    from .datasets import known_shape
 
-    mnist = load_mnist(config.data, log=log)
-    paths.root.mkdir(parents=True, exist_ok=True)
-    split = split_training_images(config.split, len(mnist.x_train), config.seed, config.limit)
+    known = known_shape(config.data, config.dataset)
+    if known is not None:  # MNIST and the keras.datasets sets: refused before they are read
+        check_trainable_on(analysis, *known)
+    require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
+    spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
+    root, created = _run_directory(spec, config)
+    try:
+        return _train_into(RunPaths(root), spec, analysis, spec_sha256, config, log, progress_bar)
+    except BaseException:
+        release(created)  # what this run created and left empty: a failed start leaves nothing
+        raise
+
+
+def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: str,
+                config: TrainConfig, log: Log, progress_bar: bool) -> RunResult:
+    resume = _resume_point(paths, config, spec_sha256)
+    if isinstance(resume, RunResult):
+        _say(log, f"{paths.root}: already finished its {config.epochs} epochs; nothing to train")
+        return resume
+    from .datasets import load_image_data
+
+    data = load_image_data(config.data, config.dataset, image_shape=spec.input_shape, seed=config.seed, log=log)
+    check_trainable_on(analysis, data.image_shape, data.classes, data.description)
+    split = split_training_images(config.split, len(data.x_train), config.seed, config.limit)
     tf, keras = _import_tensorflow()
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
     strategy = _strategy(tf, config.distribute)
-    inputs = _Inputs(tf, spec.input_shape, config.batch_size)
+    inputs = _Inputs(tf, spec.input_shape, config.batch_size, data.classes)
 
     with strategy.scope():
-        if state is None:
+        if resume is None:
             model = _compiled_model(keras, tf, spec, config)
             history: list[EpochMetrics] = []
         else:
-            model = keras.models.load_model(paths.checkpoint / state.model_file)
+            state, model_file = resume
+            model = keras.models.load_model(model_file)
             history = list(state.history)
             _say(log, f"resuming {paths.root} after epoch {state.epochs_done}")
-    x_train, y_train = mnist.x_train[split.train], mnist.y_train[split.train]
-    validation = (inputs.batches(mnist.x_train[split.validation], mnist.y_train[split.validation])
+    x_train, y_train = data.x_train[split.train], data.y_train[split.train]
+    validation = (inputs.batches(data.x_train[split.validation], data.y_train[split.validation])
                   if len(split.validation) else None)
     validating = (f"validating on {len(split.validation):,}" if len(split.validation)
                   else "no validation (full split)")
@@ -132,10 +159,10 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
                 spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
                 f"--out {paths.root} --resume")
-    test = model.evaluate(inputs.batches(mnist.x_test, mnist.y_test), verbose=0, return_dict=True)
+    test = model.evaluate(inputs.batches(data.x_test, data.y_test), verbose=0, return_dict=True)
     results = _results(spec, analysis, spec_sha256, config, split, history, test,
-                       test_size=len(mnist.y_test), data_source=mnist.source,
-                       data_verified=not verify(mnist), devices=_devices(tf, strategy, model),
+                       test_size=len(data.y_test), data=data.record(),
+                       devices=_devices(tf, strategy, model),
                        versions=_versions(tf, keras))
     _write_outputs(model, paths, history, results, title=f"{spec.name}: loss over epochs")
     _say(log, f"{spec.name}: test accuracy {test['accuracy']:.2%}, test loss "
@@ -178,13 +205,14 @@ def _write_outputs(model, paths: RunPaths, history: list[EpochMetrics],
     plot_run(history, paths.plot, title=title)
     write_results(paths, results)
     shutil.rmtree(paths.checkpoint, ignore_errors=True)  # model.keras holds all it held
+    paths.stopped.unlink(missing_ok=True)  # an earlier stop, since made good
 
 
 # --- checks before anything heavy is imported --------------------------------------------
 
 
 def default_run_dir(name: str, now: datetime.datetime | None = None) -> Path:
-    """`runs/<name>-<timestamp>`, the name made safe for a path.
+    """`runs/<name>-<timestamp>`, the name made safe and short for a path.
 
     >>> default_run_dir("Model 3", datetime.datetime(2024, 5, 1, 12, 30, 5)).as_posix()
     'runs/Model-3-20240501-123005'
@@ -193,17 +221,72 @@ def default_run_dir(name: str, now: datetime.datetime | None = None) -> Path:
     return Path("runs") / f"{path_safe(name)}-{stamp}"
 
 
+def make_run_dir(name: str, now: datetime.datetime | None = None) -> Path:
+    """Create and return a new default run directory: `default_run_dir`, or it with `-2`,
+    `-3`, ... when another run took that name in the same second (`os.mkdir` either creates
+    a folder or fails, so two runs never share one)."""
+    return _new_run_dir(name, now)[0]
+
+
+def _new_run_dir(name: str, now: datetime.datetime | None = None) -> tuple[Path, tuple[Path, ...]]:
+    """The new run directory and every folder created for it, innermost first."""
+    base = default_run_dir(name, now)
+    created = claim_directory(base.parent, "the runs folder")
+    for number in itertools.count(1):
+        candidate = base if number == 1 else base.with_name(f"{base.name}-{number}")
+        try:
+            os.mkdir(candidate)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            release(created)
+            raise _error(f"cannot create the run directory: {exc.strerror or exc}", candidate) from None
+        return candidate, (candidate, *created)
+    raise AssertionError("unreachable")
+
+
+def _run_directory(spec: Spec, config: TrainConfig) -> tuple[Path, tuple[Path, ...]]:
+    """The run's directory, made now (before any slow work), and the folders that made."""
+    if not config.out:
+        return _new_run_dir(spec.name)
+    if config.resume:
+        return Path(config.out), ()  # it must exist: `_resume_point` says so if it does not
+    return Path(config.out), claim_directory(config.out, "the run directory")
+
+
+NAME_LENGTH = 64  # of a name in a path: far below any file system's limit, timestamp added
+
+
 def path_safe(name: str) -> str:
-    """A spec name as one path component.
+    """A spec name as one short path component; a long one is cut and ends in a hash of
+    the whole, so names that differ only after the cut stay apart.
 
     >>> path_safe("Model 3"), path_safe("../x y"), path_safe("///")
     ('Model-3', 'x-y', 'model')
+    >>> path_safe("model " * 20)
+    'model-model-model-model-model-model-model-model-model-m-f2ecc345'
     """
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "model"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "model"
+    if len(safe) <= NAME_LENGTH:
+        return safe
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:NAME_LENGTH - 9].rstrip('-.')}-{digest}"
+
+
+def _last_record(paths: RunPaths) -> RunResult | CheckpointState | None:
+    """What a run directory holds last: the finished run, or the checkpoint record of an
+    unfinished one (a finished run being extended has both; the later one counts)."""
+    state = read_state(paths)
+    if paths.results.is_file():
+        finished = load_run(paths.root)
+        if state is None or state.epochs_done <= finished.results["epochs_done"]:
+            return finished
+    return state
 
 
 def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
-    """None to start afresh, the `CheckpointState` to continue, or the finished `RunResult`."""
+    """None to start afresh, (the `CheckpointState` to continue, its model file), or the
+    finished `RunResult` when it has the epochs asked for."""
     exists = paths.root.is_dir()
     if not config.resume:
         if exists and any(paths.root.iterdir()):
@@ -212,34 +295,48 @@ def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
         return None
     if not exists:
         raise _error(f"nothing to resume: {paths.root} does not exist", paths.root)
-    if paths.results.is_file():
-        finished = load_run(paths.root)
-        _require_same_run(finished.results["hyperparameters"], finished.results["spec"]["sha256"],
-                          config, spec_sha256, paths, same_epochs=True)
-        return finished
-    state = read_state(paths)
-    if state is None:
+    record = _last_record(paths)
+    if isinstance(record, RunResult):
+        return _extension_point(record, paths, config, spec_sha256)
+    if record is None:
         return None  # interrupted before its first epoch ended: nothing to keep
-    _require_same_run(state.config, state.spec_sha256, config, spec_sha256, paths)
-    if config.epochs < state.epochs_done:
-        raise _error(f"the run has already finished {state.epochs_done} epochs; --epochs "
+    _require_same_run(record.config, record.spec_sha256, config, spec_sha256, paths)
+    if config.epochs < record.epochs_done:
+        raise _error(f"the run has already finished {record.epochs_done} epochs; --epochs "
                      f"{config.epochs} would end it before that", paths.root)
-    if not (paths.checkpoint / state.model_file).is_file():
-        raise _error(f"the checkpoint names {state.model_file}, which is missing", paths.state)
-    return state
+    if not (paths.checkpoint / record.model_file).is_file():
+        raise _error(f"the checkpoint names {record.model_file}, which is missing", paths.state)
+    return record, paths.checkpoint / record.model_file
+
+
+def _extension_point(finished: RunResult, paths: RunPaths, config: TrainConfig, spec_sha256: str):
+    """A finished run asked for `config.epochs`: itself if it has them, or the point to go
+    on from (its model.keras keeps the optimizer state, as a checkpoint does)."""
+    done = finished.results["epochs_done"]
+    _require_same_run(finished.results["hyperparameters"], finished.results["spec"]["sha256"],
+                      config, spec_sha256, paths, finished=True)
+    if config.epochs == done:
+        return finished
+    if config.epochs < done:
+        raise _error(f"the run has already finished {done} epochs; --epochs {config.epochs} would "
+                     f"end it before that (for a shorter run, start a new one)", paths.root)
+    if not paths.model.is_file():
+        raise _error("the finished run has no model.keras to go on from", paths.root)
+    state = CheckpointState(done, paths.model.name, finished.results["hyperparameters"],
+                            spec_sha256, finished.history)
+    return state, paths.model
 
 
 def _require_same_run(stored: dict[str, Any], stored_sha256: str, config: TrainConfig,
-                      spec_sha256: str, paths: RunPaths, same_epochs: bool = False) -> None:
+                      spec_sha256: str, paths: RunPaths, finished: bool = False) -> None:
     if stored_sha256 != spec_sha256:
         raise _error("the spec differs from the one this run was trained from (SHA-256 "
                      f"{stored_sha256[:12]}…, now {spec_sha256[:12]}…); resume it with the "
                      "same spec, or start a new run", paths.root)
-    names = RESUME_MUST_MATCH + (("epochs",) if same_epochs else ())
     differ = [f"{name} {stored.get(name)!r} (asked: {getattr(config, name)!r})"
-              for name in names if stored.get(name) != getattr(config, name)]
+              for name in RESUME_MUST_MATCH if stored.get(name) != getattr(config, name)]
     if differ:
-        what = "finished" if same_epochs else "was started"
+        what = "finished" if finished else "was started"
         raise _error(f"this run {what} with {', '.join(differ)}; resume it with its own "
                      "settings, or start a new run", paths.root)
 
@@ -285,7 +382,7 @@ class _Inputs:
     """Batches from uint8 arrays in memory: normalised and one-hot encoded inside tf.data,
     in parallel with training, so the full float32 copy of MNIST never exists."""
 
-    def __init__(self, tf, input_shape: tuple[int, ...], batch_size: int):
+    def __init__(self, tf, input_shape: tuple[int, ...], batch_size: int, classes: int):
         self.tf = tf
         self.batch_size = batch_size
         pixel_values = tf.constant(PIXEL_VALUES)
@@ -293,7 +390,7 @@ class _Inputs:
 
         def to_model_input(images, labels):
             pixels = tf.gather(pixel_values, tf.cast(images, tf.int32))
-            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), MNIST_CLASSES)
+            return tf.reshape(pixels, shape), tf.one_hot(tf.cast(labels, tf.int32), classes)
 
         self.to_model_input = to_model_input
 
@@ -334,9 +431,12 @@ def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig)
     finished = "epoch 1 is" if done == 1 else f"epochs 1-{done} are"
     kept = (f"{finished} kept in {paths.metrics} and {paths.checkpoint}" if done
             else "no epoch had finished")
-    raise _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
-                 f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
-                 f"the network: try a --lr below {config.lr}", paths.root)
+    error = _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
+                   f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
+                   f"the network: try a --lr below {config.lr}", paths.root)
+    if done:  # the finished epochs stay, with the reason they are all there is
+        atomic.write_text_atomic(paths.stopped, error.message + "\n")
+    raise error
 
 
 def _checkpoint(model, paths: RunPaths, config: TrainConfig, spec_sha256: str,
@@ -396,7 +496,7 @@ class _TensorBoard:
 
 def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConfig, split,
              history: list[EpochMetrics], test: dict[str, float], *, test_size: int,
-             data_source: str, data_verified: bool, devices: dict[str, Any],
+             data: dict[str, Any], devices: dict[str, Any],
              versions: dict[str, str]) -> dict[str, Any]:
     train_seconds = sum(row.seconds for row in history)
     last = history[-1]
@@ -409,7 +509,7 @@ def _results(spec: Spec, analysis: Analysis, spec_sha256: str, config: TrainConf
         "recipe": {"optimizer": "SGD (no momentum)", "loss": LOSS,
                    "pixels": "uint8 / 255", "labels": "one-hot",
                    "shuffle": "every epoch, from the seed and the epoch number"},
-        "data": {"source": data_source, "verified": data_verified},
+        "data": data,  # how the images were prepared: cnnspec.datasets.ImageData.record
         "split_sizes": {"train": int(len(split.train)), "validation": int(len(split.validation)),
                         "test": test_size},
         "epochs_done": len(history),

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, fields
 
 from .analyzer import Analysis, LayerRow
-from .recipe import REPORT_SEED
+from .report import REPORT_SEED
 
 
 @dataclass(frozen=True)
@@ -138,17 +138,21 @@ def _row_text(row: SummaryRow) -> str:
     return f"{row.name} ({row.type})"
 
 
+def _all_rows(count: int) -> str:
+    return "its 1 row agrees" if count == 1 else f"all {count} rows agree"
+
+
 def report(verification: Verification, path: str) -> str:
     """`path: name: all N rows agree with Keras (...)`, or a headline and one line per difference."""
     analysis = verification.analysis
     count = len(analysis.rows)
     if verification.agrees:
         return (
-            f"{path}: {analysis.spec.name}: all {count} row{'s' * (count != 1)} agree with Keras "
+            f"{path}: {analysis.spec.name}: {_all_rows(count)} with Keras "
             f"({analysis.total_params:,} params, {analysis.non_trainable_params:,} non-trainable)"
         )
     differing, rows = len(verification.differences), max(count, len(verification.rows))
-    headline = f"{differing} of {rows} rows differ from Keras" if differing else f"all {rows} rows agree, but the model does not"
+    headline = f"{differing} of {rows} rows differ from Keras" if differing else f"{_all_rows(rows)}, but the model does not"
     lines = [f"{path}: {analysis.spec.name}: {headline}"]
     for difference in verification.differences:
         mine, theirs = difference.cnnspec, difference.keras

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,3 +14,11 @@ settings.register_profile("thorough", max_examples=5000, deadline=None, suppress
 # The fuzz suite's long run (issue: robustness): >= 100,000 inputs per property.
 settings.register_profile("fuzz", max_examples=100_000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Tests that train on real MNIST read it as users do, through $CNNSPEC_MNIST; else skipped.
+REAL_MNIST = os.environ.get("CNNSPEC_MNIST")
+needs_mnist = pytest.mark.skipif(
+    not REAL_MNIST, reason="real MNIST not available: set CNNSPEC_MNIST to a Keras-layout mnist.npz")
+# Keras 3.15 saving TensorFlow variables under NumPy 2.4; harmless, and not cnnspec's.
+KERAS_SAVE_WARNING = ("ignore:__array__ implementation doesn't accept a copy keyword"
+                      ":DeprecationWarning")

@@ -105,6 +105,16 @@ def test_compile_defaults_to_the_spec_name_in_the_current_folder(tmp_path, monke
     assert capsys.readouterr().out == "exercise1e.keras: exercise1e: 5 layers, 39,206 params, untrained (seed 6570518)\n"
 
 
+def test_compile_of_standard_input_is_named_model(tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"input 4 | dense 10\n")))
+    assert main(["compile", "-"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]  # not "-.keras"
+
+
 def test_compile_of_an_invalid_spec_leaves_the_old_file(tmp_path, capsys):
     out = tmp_path / "net.keras"
     out.write_bytes(b"old")
@@ -178,8 +188,21 @@ def test_emitted_script_trains_and_evaluates(tmp_path, monkeypatch, capsys):
 def test_emit_refuses_a_spec_mnist_does_not_fit(tmp_path, capsys):
     assert main(["emit", write(tmp_path, "c.cnn", "input 32x32x3\nconv 3x3x4\ndense 12\n")]) == 1
     err = capsys.readouterr().err
-    assert "c.cnn:1:1: error: MNIST images have 28x28x1 = 784 pixels; this input has 32x32x3" in err
-    assert "c.cnn:3:1: error: the recipe trains a softmax over MNIST's 10 classes" in err
+    assert "c.cnn:1:1: error: MNIST: the data are 28x28x1 with 10 classes; the spec's input is 32x32x3" in err
+    assert "c.cnn:3:1: error: MNIST: the data are 28x28x1 with 10 classes, and the recipe trains a softmax" in err
+
+
+@pytest.mark.parametrize("shape", ["28x14x2", "14x56x1", "784x1x1"])
+def test_emit_refuses_mnist_in_another_shape_of_784_values(tmp_path, capsys, shape):
+    # Issue 12: these used to be accepted, the images reshaped so neighbouring pixels became channels.
+    assert main(["emit", write(tmp_path, "c.cnn", f"name \"x\"\ninput {shape}\nconv 1x1x4\ndense 10\n")]) == 1
+    err = capsys.readouterr().err
+    assert f"c.cnn:2:1: error: MNIST: the data are 28x28x1 with 10 classes; the spec's input is {shape}" in err
+    assert "    input" in err and "    ^" in err
+
+
+def test_emit_accepts_the_flattened_vector_input(tmp_path, capsys):
+    assert main(["emit", write(tmp_path, "v.cnn", "input 784\ndense 32\ndense 10\n")]) == 0
 
 
 # --- verify -------------------------------------------------------------------------------
@@ -219,7 +242,7 @@ def test_compare_reports_missing_rows_and_names():
     verification = compare(analysis, to_keras(parse('name "b"\ninput 4\ndense 10')))
     assert not verification.agrees and not verification.differences
     assert report(verification, "a.cnn").splitlines() == [
-        "a.cnn: a: all 1 rows agree, but the model does not",
+        "a.cnn: a: its 1 row agrees, but the model does not",
         "  model name: cnnspec 'a', Keras 'b'",
     ]
 

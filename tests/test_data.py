@@ -14,6 +14,7 @@ import os
 import pickle
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -365,8 +366,11 @@ def test_fetch_and_cache_copies_a_verified_user_file_into_the_cache(tiny, tmp_pa
 
 def test_fetch_and_cache_refuses_to_cache_altered_data(tiny, tmp_path):
     path = save_npz(tmp_path / "mine.npz", **altered(tiny))
-    with pytest.warns(DataWarning), pytest.raises(DataError, match="not cached: x_train differ"):
-        data.fetch_and_cache(path)
+    # One error, no "using them as given" warning first: the data will not be used.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        with pytest.raises(DataError, match=r"x_train differ from real MNIST \(SHA-256\), so it is not cached"):
+            data.fetch_and_cache(path)
     assert not data.cache_path().exists()
 
 
@@ -404,3 +408,28 @@ def test_real_mnist_with_one_altered_pixel_warns(real_mnist_path, tmp_path):
     path = save_npz(tmp_path / "edited.npz", **altered(arrays))
     with pytest.warns(DataWarning, match="x_train"):
         assert data.verify(data.load_mnist(path)) == ["x_train"]
+
+
+# --- the `data` command: one clear error for a file it cannot cache (issue 12) --------------
+
+
+def test_data_command_on_an_altered_file_gives_one_error_naming_it(tiny, tmp_path, capsys):
+    from cnnspec.cli import main
+
+    path = save_npz(tmp_path / "mine.npz", **altered(tiny))
+    assert main(["data", "--data", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "using them as given" not in out + err and "pass it with --data" not in err
+    assert err.strip() == (f"{path}:1:1: error: x_train differ from real MNIST (SHA-256), so it is "
+                           "not cached: the cache holds only verified data (train still reads this "
+                           "file with --data, with a warning)")
+    assert not data.cache_path().exists()
+
+
+def test_data_command_on_a_file_of_the_wrong_layout_names_what_is_wrong(tiny, tmp_path, capsys):
+    from cnnspec.cli import main
+
+    path = save_npz(tmp_path / "mine.npz", **{k: v for k, v in tiny.items() if k != "y_test"})
+    assert main(["data", "--data", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:1:1: error: missing y_test") and len(err.strip().splitlines()) == 1

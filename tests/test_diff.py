@@ -87,3 +87,58 @@ def test_cli_diff_of_an_invalid_spec_exits_1(tmp_path, capsys):
     bad.write_text("pool 29\n")
     assert main(["diff", str(EXERCISES[0]), str(bad)]) == 1
     assert "error: the 29x29 pool window does not fit" in capsys.readouterr().err
+
+
+def _long_spec(layers: int, edited: bool) -> str:
+    lines = ["conv 3x3x4"] * layers
+    if edited:  # one change, one insertion and one removal, far apart
+        lines[layers // 2] = "conv 5x5x4"
+        lines.insert(layers // 5, "pool 1")
+        del lines[4 * layers // 5]
+    return "input 8x8x1\n" + "\n".join(lines) + "\ndense 10\n"
+
+
+def test_two_10000_layer_specs_diff_in_seconds():
+    import time
+
+    base, edited = (analyze(parse(_long_spec(10_000, e))) for e in (False, True))
+    start = time.process_time()
+    result = diff([base, edited])
+    assert time.process_time() - start < 10  # the quadratic alignment took minutes and gigabytes
+    changed = [row.changes[0] for row in result.rows if row.changes[0]]
+    assert len(result.rows) == 10_000 + 2 + 1
+    assert sorted(change[0] for change in changed) == [
+        "added pool 1 s1 valid", "kernel 3 -> 5", "removed conv 3x3x4 s1 same relu"]
+
+
+@pytest.mark.parametrize("a, b", [("exercise1b", "exercise1d"), ("exercise1d", "exercise1e"), ("model1", "model3"),
+                                  ("model2", "exercise2b"), ("model3", "model3")])
+def test_the_anchored_alignment_agrees_with_the_exact_one_on_the_report_specs(a, b):
+    from cnnspec import diff as diff_module
+
+    base, other = (analyze(load(SPECS / f"{stem}.cnn")).rows for stem in (a, b))
+    assert diff_module._anchored_alignment(base, other) == diff_module._exact_alignment(base, other)
+
+
+def _lcs_length(a, b):
+    row = [0] * (len(b) + 1)
+    for x in a:
+        previous = row[:]
+        for j, y in enumerate(b):
+            row[j + 1] = previous[j] + 1 if x == y else max(row[j], previous[j + 1])
+    return row[-1]
+
+
+def test_myers_finds_a_longest_common_subsequence():
+    from hypothesis import given, strategies as st
+
+    from cnnspec.diff import _myers
+
+    @given(st.lists(st.integers(0, 3), max_size=30), st.lists(st.integers(0, 3), max_size=30))
+    def check(a, b):
+        pairs = _myers(a, b, 100)
+        assert all(a[i] == b[j] for i, j in pairs)
+        assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]))
+        assert len(pairs) == _lcs_length(a, b)
+
+    check()

@@ -80,3 +80,53 @@ def test_a_failed_write_leaves_the_old_image_whole(tmp_path, monkeypatch, capsys
     assert main(["draw", str(SPECS / "model3.cnn"), "-o", str(out)]) == 1
     assert "cannot write the image: Permission denied" in capsys.readouterr().err
     assert out.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["arch.svg"]
+
+
+# --- deep networks (issue 12) -------------------------------------------------------------
+
+
+def deep_spec(tmp_path, layers: int):
+    path = tmp_path / f"deep{layers}.cnn"
+    path.write_text("input 28x28x1\n" + "conv 3x3x4\n" * (layers - 1) + "dense 10\n")
+    return path
+
+
+def test_draw_reports_the_size_of_the_file_it_wrote(tmp_path, capsys):
+    for name in ("arch.png", "arch.svg"):
+        out = tmp_path / name
+        assert main(["draw", str(SPECS / "model3.cnn"), "-o", str(out)]) == 0
+        width, height = (png_size(out.read_bytes()) if name.endswith(".png") else
+                         (int(ElementTree.parse(out).getroot().get(side)) for side in ("width", "height")))
+        assert capsys.readouterr().out.startswith(f"{out}: {width}x{height} ")
+
+
+def test_a_deep_network_wraps_into_rows_no_wider_than_the_limit(tmp_path):
+    from cnnspec.diagram import Arrow, MAX_WIDTH
+
+    analysis = analyze(load(deep_spec(tmp_path, 1000)))
+    diagram = layout(analysis)
+    assert diagram.width <= MAX_WIDTH
+    arrows = [shape for shape in diagram.shapes if isinstance(shape, Arrow)]
+    assert len(arrows) == len(analysis.rows)  # every layer still has its arrow
+    assert all(arrow.start[0] < arrow.end[0] for arrow in arrows)  # left to right, row by row
+    rows = sorted({arrow.start[1] for arrow in arrows})
+    assert len(rows) > 10
+    for shape in diagram.shapes:
+        for x, y in getattr(shape, "points", ()):
+            assert 0 <= x <= diagram.width and 0 <= y <= diagram.height
+    labels = diagram.labels
+    assert labels.index("conv2d_500") < labels.index("conv2d_501")  # read in order
+
+
+def test_a_png_over_the_pixel_limit_is_refused_before_drawing(tmp_path, capsys):
+    from cnnspec.render.png import MAX_PIXELS
+
+    out = tmp_path / "deep.png"
+    assert main(["draw", str(deep_spec(tmp_path, 1000)), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"over the limit of {MAX_PIXELS:,} pixels" in err and ".svg" in err
+    assert not out.exists()
+    # A network deep enough to need more rows still gets its PNG, at most that large.
+    assert main(["draw", str(deep_spec(tmp_path, 120)), "-o", str(out)]) == 0
+    width, height = png_size(out.read_bytes())
+    assert width * height <= MAX_PIXELS

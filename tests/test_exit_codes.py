@@ -14,6 +14,8 @@ SPEC_COMMANDS = {
     "fmt": ["--check"], "compile": ["-o", "{tmp}/a.keras"], "emit": ["-o", "{tmp}/a.py"], "verify": [],
     "train": ["--out", "{tmp}/run", "--data", "{tmp}/none.npz"], "compare": ["--out", "{tmp}/cmp"],
 }
+# Commands whose first argument is a finished run directory.
+RUN_COMMANDS = {"evaluate": [], "predict": ["{tmp}/x.png"], "show": ["--index", "0"]}
 # Cheap enough to run to success here; the others succeed in their own test files.
 CHEAP = ("check", "summary", "explain", "diff", "draw", "fmt", "emit")
 
@@ -26,7 +28,15 @@ def run(argv):
 
 
 def test_every_command_is_covered():
-    assert set(COMMANDS) <= set(SPEC_COMMANDS) | {"data", "sweep"}
+    assert set(COMMANDS) <= set(SPEC_COMMANDS) | set(RUN_COMMANDS) | {"data", "sweep"}
+
+
+@pytest.mark.parametrize("command", sorted(RUN_COMMANDS))
+def test_a_directory_that_is_not_a_finished_run_exits_1_in_one_line(command, tmp_path):
+    extra = [arg.format(tmp=tmp_path) for arg in RUN_COMMANDS[command]]
+    status, _, err = run([command, str(tmp_path), *extra])
+    assert status == 1
+    assert err.strip() == f"{tmp_path}:1:1: error: not a finished run: no results.json"
 
 
 @pytest.mark.parametrize("command", COMMANDS)

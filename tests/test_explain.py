@@ -121,11 +121,17 @@ def test_cli_rejects_a_layer_that_is_not_there(choice, capsys):
     assert "has layers 1 to 9" in capsys.readouterr().err
 
 
-def test_a_vector_input_has_no_rows_to_explain(tmp_path, capsys):
+def test_a_vector_input_lists_its_layers_with_no_rows_to_follow(tmp_path, capsys):
+    # issue 12: this was an error (exit 1) on a valid spec
     spec = tmp_path / "vector.cnn"
-    spec.write_text("input 784\ndense 10\n")
-    assert main(["explain", str(spec)]) == 1
-    assert f"{spec}:1:1: error: explain follows the rows and columns of an image" in capsys.readouterr().err
+    spec.write_text("input 784 | dense 128 | dense 10\n")
+    assert main(["explain", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "a vector: there are no rows or columns to follow" in out
+    assert "1. dense (Dense), line 1: dense 128 sigmoid, 784 -> 128" in out
+    assert "2. dense_1 (Dense), line 1: dense 10 softmax, 128 -> 10" in out
+    assert main(["explain", str(spec), "--format", "json"]) == 0
+    assert '"name": "dense_1"' in capsys.readouterr().out
 
 
 def test_an_invalid_spec_is_an_error_not_a_traceback(tmp_path, capsys):

@@ -54,7 +54,7 @@ def spec_texts(draw):
         lines.append(draw(COMMENT))
     header = []
     if draw(st.booleans()):
-        header.append('name "' + draw(st.text(st.sampled_from('ab #|x'), max_size=6)) + '"')
+        header.append('name "' + draw(st.text(st.sampled_from('ab #|x'), max_size=6).filter(str.strip)) + '"')  # a name is never blank
     if draw(st.booleans()):
         header.append(f"input {draw(st.integers(1, 40))}x{draw(st.integers(1, 40))}x{draw(st.integers(1, 3))}")
     body = header + draw(st.lists(statements(), min_size=1, max_size=7))

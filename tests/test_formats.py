@@ -7,11 +7,14 @@ import io
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cnnspec import analyze, load, parse
 from cnnspec.cli import main
 from cnnspec.costs import training_memory
 from cnnspec.render import SUMMARY_FORMATS, render_summary
+from cnnspec.testing import specs
 from cnnspec.render.table import Column, Table, to_latex, to_markdown
 from conftest import SPECS
 from latex_check import check_latex_table
@@ -101,3 +104,41 @@ def test_text_summary_prints_the_memory_estimate_and_every_assumption(capsys):
 @pytest.mark.parametrize("argv", [["--batch", "0"], ["--batch", "x"], ["--optimizer", "lbfgs"]])
 def test_summary_rejects_a_bad_memory_setting(argv):
     assert main(["summary", str(SPECS / "model3.cnn"), "-f", "text", *argv]) == 2
+
+
+# The keras table is drawn row by row without rich's layout engine (rich took 8 s for
+# 10,000 layers); rich still draws the header and any table whose cells wrap. Both must
+# give the same bytes as rich itself, which Keras uses.
+def _rich_table(analysis, line_length):
+    from cnnspec.render import keras_table
+
+    return keras_table.render(analysis, line_length, fast=False)
+
+
+@given(specs(max_layers=6), st.integers(20, 200))
+def test_the_keras_table_drawn_directly_equals_rich(spec, line_length):
+    from cnnspec.render.keras_table import render
+
+    analysis = analyze(spec)
+    assert render(analysis, line_length) == _rich_table(analysis, line_length)
+
+
+def test_a_name_with_markup_characters_prints_as_written():
+    from cnnspec.render.keras_table import render
+
+    text = render(analyze(parse('name "a[b] [bold]c\\\\"\ndense 10')), 88)
+    assert text.splitlines()[0] == 'Model: "a[b] [bold]c\\\\"'
+
+
+def test_the_keras_table_of_10000_layers_costs_about_what_the_text_one_does():
+    import time
+
+    analysis = analyze(parse("input 8x8x1\n" + "conv 3x3x4\n" * 10_000 + "dense 10"))
+
+    def seconds(fmt):
+        start = time.process_time()
+        render_summary(analysis, fmt)
+        return time.process_time() - start
+
+    keras, text = min(seconds("keras") for _ in range(2)), min(seconds("text") for _ in range(2))
+    assert keras < 2 * text + 0.1, (keras, text)

@@ -23,7 +23,7 @@ SEEDS = [path.read_text() for path in sorted(SPECS.glob("*.cnn"))] + [
 
 
 def assert_well_placed(error: SpecError, text: str) -> None:
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # \r\n and a lone \r end lines too
     for diagnostic in error.diagnostics:
         assert 1 <= diagnostic.line <= len(lines), diagnostic
         assert 1 <= diagnostic.column <= len(lines[diagnostic.line - 1]) + 1, diagnostic
@@ -136,3 +136,48 @@ def test_recovery_from_errors_is_linear_too():
     small = best_of_three(lambda: parse_and_analyze(broken(2_000)))
     large = best_of_three(lambda: parse_and_analyze(broken(4_000)))
     assert large < 3 * small + 0.05, (small, large)
+
+
+# Hostile inputs (issue 12): characters a user cannot see or tell apart, and files that
+# are not files. Each gets a located error naming what is wrong, fast.
+INVISIBLE = st.sampled_from(["\u00a0", "\u200b", "\x1b", "\u2028", "\u2029", "\ufeff", "\x07", "\u3000", "\x85"])
+NON_ASCII_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii())
+
+
+@given(st.sampled_from(SEEDS), INVISIBLE | NON_ASCII_DIGITS, st.data())
+def test_invisible_characters_and_foreign_digits_are_named(seed, character, data):
+    at = data.draw(st.integers(0, len(seed)))
+    text = seed[:at] + character + seed[at:]
+    try:
+        analyze(parse(text, "fuzz.cnn"))
+    except SpecError as error:
+        assert_well_placed(error, text)
+        assert "'\\" not in str(error), str(error)
+
+
+@given(st.sampled_from(SEEDS), st.sampled_from(["\r\n", "\r"]))
+def test_any_line_ending_reads_alike(seed, ending):
+    assert parse(seed.replace("\n", ending)) == parse(seed)
+
+
+def _cli_check(path: str) -> tuple[int, str, float]:
+    err = io.StringIO()
+    start = time.monotonic()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(["check", path])
+    return status, err.getvalue(), time.monotonic() - start
+
+
+def test_devices_pipes_and_huge_files_are_refused_fast(tmp_path):
+    import os
+
+    fifo = tmp_path / "never-ends.cnn"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.cnn"
+    with open(huge, "wb") as file:  # sparse: 1 GiB of NULs that takes no disk
+        file.truncate(2**30)
+    for path, why in [("/dev/zero", "a device"), ("/dev/urandom", "a device"), (str(fifo), "a FIFO"),
+                      (str(huge), "over the limit")]:
+        status, err, seconds = _cli_check(path)
+        assert status == 1 and seconds < 5, (path, seconds)
+        assert err.startswith(f"{path}:1:1: error: ") and why in err, err

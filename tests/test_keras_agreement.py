@@ -58,3 +58,12 @@ def test_compiled_report_models_equal_the_report(stem):
         assert rows == FIGURES[stem]
     assert model.count_params() == TOTAL_PARAMS[stem]
     assert not model.non_trainable_weights
+
+
+@pytest.mark.parametrize("name", ["a[b]", "[bold]x", "back\\\\slash [i]", "a:smile:"])
+def test_a_name_with_markup_characters_prints_as_keras_prints_it(name, monkeypatch):
+    from cnnspec import parse
+
+    monkeypatch.setenv("COLUMNS", "100")
+    spec = parse(f'name "{name}"\ninput 4 | dense 10')
+    assert render_summary(analyze(spec), "keras") == keras_summary(to_keras(spec))

@@ -102,3 +102,17 @@ def test_lints_are_arithmetic_so_a_huge_map_costs_nothing():
     found = messages("input 100000000000000000000x7x1\nconv 3x3x2 s5 valid\ndense 10")
     assert any("(40000000000000000000 in all)" in m for m in found)
     assert any("never reads columns 6, 7 of its input" in m for m in found)
+
+
+# issue 12: a lint can be silenced on its own line, in the spec
+def test_a_comment_silences_a_lint_on_its_line():
+    text = "input 7x7x1 | pool 2  # cnnspec: ignore[dropped-rows]\npool 2 | dense 10"
+    assert [(d.code, d.line) for d in lint(analyze(parse(text)))] == [("dropped-rows", 2)]
+    bare = "input 7x7x1 | pool 2  # halves; cnnspec: ignore\npool 2 | dense 10  # cnnspec: ignore[dropped-rows, dominant-layer]"
+    assert lint(analyze(parse(bare))) == []
+
+
+def test_an_unknown_id_in_an_ignore_comment_is_a_warning():
+    (unknown,) = lint(analyze(parse("conv 3x3x4 | pool 28 | dense 10  # cnnspec: ignore[dropped-row]")))
+    assert unknown.severity == "warning" and (unknown.line, unknown.column) == (1, 34)
+    assert "no such warning 'dropped-row'; did you mean 'dropped-rows'?" in unknown.message

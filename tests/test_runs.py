@@ -157,3 +157,73 @@ def test_config_lists_every_bad_value_at_once():
     for fragment in ("epochs", "batch_size", "lr", "seed", "split", "limit", "distribute",
                      "resume needs out"):
         assert any(fragment in line for line in lines), fragment
+
+
+# --- comparing runs that differ (issue 12) ------------------------------------------------
+
+
+def run_with(tmp_path, folder, name, val_loss, **settings):
+    """A finished run trained with the report's settings except `settings`."""
+    paths = RunPaths(tmp_path / folder)
+    paths.root.mkdir(parents=True)
+    atomic.write_text_atomic(paths.metrics, metrics_csv(HISTORY))
+    hyperparameters = TrainConfig(**settings).hyperparameters()
+    write_results(paths, {"spec": {"name": name}, "params": {"total": 1000}, "macs": 5,
+                          "val_loss": val_loss, "train_seconds": 61.0, "test_accuracy": 0.9,
+                          "hyperparameters": hyperparameters,
+                          "data": {"source": settings.get("data") or "cache", "verified": True}})
+    return load_run(paths.root)
+
+
+def test_runs_of_one_spec_get_rows_of_their_own_and_one_best(tmp_path):
+    from cnnspec.comparison import comparison_notes
+
+    runs = [run_with(tmp_path, "a", "exercise2b", 0.25), run_with(tmp_path, "b", "exercise2b", 0.25)]
+    rows = comparison_rows(runs)
+    assert [row.model for row in rows] == [f"exercise2b ({tmp_path / 'a'})",
+                                           f"exercise2b ({tmp_path / 'b'})"]
+    assert [row.best for row in rows] == [True, False]
+    assert comparison_notes(runs) == (
+        f"exercise2b ({tmp_path / 'a'}) and exercise2b ({tmp_path / 'b'}) tie for the lowest "
+        "validation loss, 0.25000; the first is marked best",)
+    assert sum("(best)" in line for line in render_markdown(rows).splitlines()) == 1
+
+
+def test_runs_trained_with_other_settings_are_noted(tmp_path):
+    from cnnspec.comparison import comparison_notes, render, write_comparison
+
+    runs = [run_with(tmp_path, "a", "m1", 0.3), run_with(tmp_path, "b", "m2", 0.2, epochs=5, lr=0.1),
+            run_with(tmp_path, "c", "m3", 0.4, limit=500, data="mine.npz")]
+    notes = comparison_notes(runs)
+    assert notes == ("the runs were trained with different settings: epochs 50 (m1, m3), 5 (m2); "
+                     "lr 0.05 (m1, m3), 0.1 (m2); limit all images (m1, m2), 500 (m3); "
+                     "data cache (m1, m2), mine.npz (m3)",)
+    write_comparison(runs, tmp_path / "cmp")
+    table = (tmp_path / "cmp" / "table.md").read_text()
+    assert table.startswith(render(comparison_rows(runs))) and f"Note: {notes[0]}" in table
+    assert comparison_notes(runs[:1]) == ()
+
+
+def test_comparison_legend_sits_beside_the_curves(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from cnnspec.plotting import comparison_figure
+
+    figure = comparison_figure({f"model {n}": HISTORY for n in range(6)}, "Loss over epochs")
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)  # lays the figure out, as saving it does
+    axes, = figure.axes
+    legend = axes.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(axes.get_window_extent(renderer))
+    assert figure.get_tightbbox(renderer).x1 <= figure.bbox_inches.x1 + 0.01  # nothing cut off
+
+
+def test_compare_prints_the_notes_apart_from_the_table(tmp_path, capsys):
+    from cnnspec.cli import main
+
+    a, b = run_with(tmp_path, "a", "m", 0.3), run_with(tmp_path, "b", "m", 0.2, seed=1)
+    assert main(["compare", "--runs", str(a.run_dir), str(b.run_dir), "--format", "csv",
+                 "--out", str(tmp_path / "cmp")]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("model,val_loss") and "note: the runs were trained with different " \
+        f"settings: seed 6570518 (m ({a.run_dir})), 1 (m ({b.run_dir}))" in err

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import signal
 import subprocess
 import sys
@@ -31,18 +30,9 @@ from cnnspec.data import MNIST_ENV
 from cnnspec.errors import RunError
 from cnnspec.runs import CheckpointState, RunPaths, read_metrics, read_state, write_state
 from cnnspec.training import TrainConfig, resume_config, train
-from conftest import ROOT, SPECS
+from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, SPECS, needs_mnist
 
-pytestmark = [
-    pytest.mark.slow,
-    # Keras 3.15 saving TensorFlow variables under NumPy 2.4; harmless, and not cnnspec's.
-    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"
-                               ":DeprecationWarning"),
-]
-
-REAL_MNIST = os.environ.get(MNIST_ENV)
-needs_mnist = pytest.mark.skipif(
-    not REAL_MNIST, reason=f"real MNIST not available: set {MNIST_ENV} to a Keras-layout mnist.npz")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings(KERAS_SAVE_WARNING)]
 
 # exercise2b under a name with spaces, which TensorFlow refuses as a scope name unless the
 # trainer copes ("Model 3" is the same case).
@@ -251,11 +241,12 @@ def test_nan_after_some_epochs_keeps_them(tmp_path, monkeypatch):
         return dataclasses.replace(row, loss=math.nan) if row.epoch == 2 else row
 
     monkeypatch.setattr(training, "_train_one_epoch", second_epoch_diverges)
-    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in"):
+    with pytest.raises(RunError, match="became nan in epoch 2, so training stopped; epoch 1 is kept in") as caught:
         train(load(SPECS / "exercise2b.cnn"), small(tmp_path / "run", split="full"))
     paths = RunPaths(tmp_path / "run")
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1]
     assert read_state(paths).epochs_done == 1 and not paths.results.exists()
+    assert paths.stopped.read_text().strip() == caught.value.message  # why it ends there
 
 
 def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys):
@@ -270,8 +261,12 @@ def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys
 
 
 @pytest.mark.parametrize("text, line, column, message", [
-    ("input 32x32x3\nconv 3x3x8 | dense 10\n", 1, 1, "MNIST images have 28x28x1 = 784 pixels; "
-     "this input has 32x32x3 = 3072"),
+    ("input 32x32x3\nconv 3x3x8 | dense 10\n", 1, 1, "MNIST: the data are 28x28x1 with 10 "
+     "classes; the spec's input is 32x32x3"),
+    # Issue 12: the same 784 values in another shape would turn neighbouring pixels into channels.
+    ("input 28x14x2\nconv 3x3x8 | dense 10\n", 1, 1, "the spec's input is 28x14x2; write `input 28x28x1`"),
+    ("input 14x56x1\nconv 3x3x8 | dense 10\n", 1, 1, "the spec's input is 14x56x1"),
+    ("input 784x1x1\nconv 1x1x8 | dense 10\n", 1, 1, "the spec's input is 784x1x1"),
     ("conv 3x3x8\ndense 12\n", 2, 1, "the network must end in `dense 10 softmax`"),
     ("conv 3x3x8 | dense 10 sigmoid\n", 1, 14, "the network must end in `dense 10 softmax`"),
 ])
@@ -448,3 +443,19 @@ def test_sigkill_at_any_moment_leaves_a_resumable_or_finished_run(tmp_path, dela
     assert main(["train", str(SPECS / "exercise2b.cnn"), "--out", str(out), "--resume"]) == 0
     assert [row.epoch for row in read_metrics(paths.metrics)] == [1, 2, 3, 4]
     assert json.loads(paths.results.read_text())["epochs_done"] == 4
+
+
+def test_progress_bar_never_counts_past_the_steps_of_an_epoch(capsys):
+    from cnnspec.callbacks import WholeRunProgressBar
+    from cnnspec.training import STEPS_PER_EXECUTION
+
+    bar = WholeRunProgressBar(epochs=3)
+    bar.set_params({"verbose": 1, "epochs": 1, "steps": 5})  # 500 images, batch 100
+    bar.on_train_begin()
+    bar.on_epoch_begin(0)
+    shown = []
+    bar.progbar.update = lambda current, *args, **kwargs: shown.append(current)
+    # Keras names the last step a call into TensorFlow could run, not the last it ran.
+    bar.on_train_batch_end(STEPS_PER_EXECUTION - 1, {"loss": 1.0})
+    assert shown == [5] and bar.seen == 5
+    assert "Epoch 1/3" in capsys.readouterr().out

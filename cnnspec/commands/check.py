@@ -3,6 +3,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import SpecError
+from .types import positive_int
 
 HELP = "Check .cnn files: one line per valid file, every error and warning at its line and column."
 
@@ -11,7 +12,7 @@ def add_arguments(parser):
     parser.add_argument("files", nargs="+", metavar="FILE", help=".cnn files (a folder means its *.cnn)")
     parser.add_argument("--ignore", action="append", default=[], metavar="ID",
                         help="silence a warning by its id (repeatable, or comma-separated)")
-    parser.add_argument("--classes", type=int, default=10, metavar="N",
+    parser.add_argument("--classes", type=positive_int, default=10, metavar="N",
                         help="number of classes the output layer should have (default: 10, MNIST)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
 
@@ -39,5 +40,5 @@ def run(args) -> int:
             print(warning.render(), file=sys.stderr)
         if not args.quiet:
             layers = len(analysis.rows)
-            print(f"{path}: {analysis.spec.name}: {layers} layer{'s' * (layers != 1)}, {analysis.total_params:,} params")
+            print(f"{analysis.spec.source}: {analysis.spec.name}: {layers} layer{'s' * (layers != 1)}, {analysis.total_params:,} params")
     return status

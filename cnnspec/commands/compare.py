@@ -30,10 +30,11 @@ def run(args) -> int:
 
     specs = [read_spec(path) for path in spec_paths(args.files)]
     if not specs and not args.runs:
-        print("cnnspec compare: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
+        print("cnnspec compare: error: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
         return 2
     config = config_from_args(args, out=None, resume=False)
     rows = compare(specs, config, args.out, args.runs, log=_print,
+                   note=lambda line: print(line, file=sys.stderr),  # stdout: the table alone
                    progress_bar=sys.stdout.isatty())
     write_stdout(render(rows, args.format))
     print(f"written: {args.out}/table.md, table.csv, loss.png", file=sys.stderr)

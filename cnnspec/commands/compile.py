@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..recipe import REPORT_SEED
+from ..report import REPORT_SEED
 from .train import add_max_params_argument
 from .types import seed
 
@@ -30,12 +30,14 @@ def run(args) -> int:
     from ..analyzer import analyze
     from ..budget import require_fits
     from ..keras_backend import save_model, to_keras
+    from ..outputs import check_file
     from . import read_spec
 
     spec = read_spec(args.file)
     analysis = analyze(spec)
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
-    output = args.output or f"{Path(args.file).stem}.keras"
+    output = args.output or f"{'model' if args.file == '-' else Path(args.file).stem}.keras"
+    check_file(output, "the model")  # before Keras is imported and the model built
     save_model(to_keras(spec, args.seed, analysis), output)
     print(f"{output}: {spec.name}: {len(analysis.rows)} layers, {analysis.total_params:,} params, untrained (seed {args.seed})")
     return 0

@@ -12,7 +12,8 @@ SUFFIXES = (".svg", ".png")
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="the image to write; its suffix picks the format (.svg or .png)")
+                        help="the image to write; its suffix picks the format (.svg or .png; a PNG "
+                             "is refused past 40,000,000 pixels: write .svg then); '-': SVG on stdout")
     add_max_params_argument(parser)
 
 
@@ -24,27 +25,45 @@ def run(args) -> int:
     from ..atomic import write_atomic
     from ..diagram import layout
     from ..errors import RunError, plain_error
-    from . import read_spec
+    from ..outputs import STDOUT, check_file
+    from . import read_spec, write_stdout
 
     output = Path(args.output)
-    if output.suffix.lower() not in SUFFIXES:
+    to_stdout = args.output == STDOUT
+    if not to_stdout and output.suffix.lower() not in SUFFIXES:
         print(f"cnnspec draw: error: -o {args.output}: the name must end in .svg or .png", file=sys.stderr)
         return 2
     analysis = analyze(read_spec(args.file))
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
+    if to_stdout:
+        from ..render.svg import render
+
+        write_stdout(render(layout(analysis)))
+        return 0
+    check_file(output, "the image")  # before the (for a deep network, long) layout and drawing
     diagram = layout(analysis)
     if output.suffix.lower() == ".svg":
         from ..render.svg import render
 
         text = render(diagram)
         write = lambda file: file.write(text.encode("utf-8"))  # noqa: E731
+        size = lambda: (diagram.width, diagram.height)  # noqa: E731
     else:
+        from ..render.png import MAX_PIXELS, MIN_SCALE, pixel_scale, png_size
         from ..render.png import write as write_png
 
-        write = lambda file: write_png(diagram, file)  # noqa: E731
+        scale = pixel_scale(diagram)
+        if scale is None:
+            least = diagram.width * diagram.height * MIN_SCALE**2
+            raise plain_error(RunError, f"this diagram is {diagram.width}x{diagram.height} units; as "
+                              f"PNG it needs {least:,} pixels or more, over the limit of "
+                              f"{MAX_PIXELS:,} pixels: write it as .svg instead", str(output))
+        write = lambda file: write_png(diagram, file, scale)  # noqa: E731
+        size = lambda: png_size(output)  # noqa: E731  the pixels as written, not as planned
     try:
         write_atomic(output, write)
     except OSError as error:
         raise plain_error(RunError, f"cannot write the image: {error.strerror or error}", str(output)) from None
-    print(f"{args.output}: {diagram.width}x{diagram.height} diagram of {args.file}")
+    width, height = size()
+    print(f"{args.output}: {width}x{height} diagram of {args.file}")
     return 0

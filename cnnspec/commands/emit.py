@@ -5,7 +5,8 @@ HELP = "Write a standalone plain-Keras script that builds, trains (the report's 
 
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE")
-    parser.add_argument("-o", "--output", metavar="OUT.py", help="write the script here instead of printing it")
+    parser.add_argument("-o", "--output", metavar="OUT.py",
+                        help="write the script here (default, or '-': print it on stdout)")
 
 
 def run(args) -> int:
@@ -13,11 +14,15 @@ def run(args) -> int:
     from ..atomic import write_text_atomic
     from ..errors import RunError, plain_error
     from ..generators import generate
+    from ..outputs import STDOUT, check_file
     from . import read_spec, write_stdout
 
     analysis = analyze(read_spec(args.file))
+    to_stdout = args.output in (None, STDOUT)
+    if not to_stdout:
+        check_file(args.output, "the script")
     script = generate(analysis)
-    if not args.output:
+    if to_stdout:
         write_stdout(script)
         return 0
     try:

@@ -20,19 +20,24 @@ def run(args) -> int:
 
     from ..atomic import write_text_atomic
     from ..errors import Diagnostic, RunError, SpecError
-    from ..formatter import format_text
-    from ..loading import read_source
+    from ..formatter import format_text, line_ending
+    from ..loading import read_source, source_name
     from . import spec_paths
 
     status = 0
     for path in spec_paths(args.files):
         try:
             text = read_source(path)
-            formatted = format_text(text, path, explicit=args.explicit, default_name=Path(path).stem)
+            formatted = format_text(text, source_name(path), explicit=args.explicit,
+                                    default_name=None if path == "-" else Path(path).stem)
+            formatted = formatted.replace("\n", line_ending(text))
+            if path == "-" and not args.check:  # a filter: standard input, formatted, to standard output
+                sys.stdout.write(formatted)
+                continue
             if formatted == text:
                 continue
             if args.check:
-                print(f"{path}: would reformat", file=sys.stderr)
+                print(f"{source_name(path)}: would reformat", file=sys.stderr)
                 status = 1
                 continue
             try:

@@ -12,12 +12,12 @@ FORMATS = ("text", "csv", "json", "markdown")
 
 def add_arguments(parser):
     from .train import add_training_arguments
-    from .types import count, non_negative_float, positive_float, positive_int
+    from .types import non_negative_float, positive_float, positive_int
 
     parser.add_argument("file", metavar="FILE", help="a .cnn file, with or without grid syntax")
     # --max-params comes with the training options below (the trainer refuses such models
     # too); here it drops the variants over it before anything is trained.
-    parser.add_argument("--max-macs", type=count, metavar="N", help="drop variants with more multiply-accumulates per sample")
+    parser.add_argument("--max-macs", type=positive_int, metavar="N", help="drop variants with more multiply-accumulates per sample")
     parser.add_argument("--format", "-f", choices=FORMATS, default="text", help="the static report's format (default: text)")
     group = parser.add_argument_group("training the survivors")
     group.add_argument("--train", action="store_true",

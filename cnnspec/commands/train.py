@@ -6,7 +6,7 @@ from ..recipe import TrainConfig
 from .types import positive_float, positive_int, seed
 
 _REPORT = TrainConfig()
-HELP = (f"Train a spec on MNIST with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
+HELP = (f"Train a spec on MNIST (or --data, --dataset) with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
         f"{_REPORT.epochs} epochs, seed {_REPORT.seed}) and write its run directory.")
 
 
@@ -16,8 +16,9 @@ def add_arguments(parser):
     parser.add_argument("--out", metavar="DIR",
                         help="the run directory (default: runs/<spec name>-<timestamp>)")
     parser.add_argument("--resume", action="store_true",
-                        help="continue the interrupted run in --out DIR from its last finished "
-                             "epoch, with its own settings (--epochs may raise the total)")
+                        help="continue the run in --out DIR from its last finished epoch, with "
+                             "its own settings; --epochs may raise the total, also of a finished "
+                             "run (the same epochs: nothing to do; fewer: an error)")
 
 
 def add_training_arguments(parser) -> None:
@@ -38,11 +39,23 @@ def add_training_arguments(parser) -> None:
                             "validation (default); full: all 60,000 train, as in its 2.b")
     group.add_argument("--limit", type=positive_int, metavar="N",
                        help="train on the first N training images only (smoke tests)")
-    group.add_argument("--data", metavar="PATH", help="a Keras-layout mnist.npz (see `cnnspec data`)")
+    add_data_arguments(group)
     group.add_argument("--distribute", choices=DISTRIBUTE,
                        help="mirrored: tf.distribute.MirroredStrategy over all GPUs "
                             "(default: the one best device)")
     add_max_params_argument(group)
+
+
+def add_data_arguments(parser) -> None:
+    """--data and --dataset, shared by the training commands and `evaluate`."""
+    from ..recipe import DATASETS
+
+    parser.add_argument("--data", metavar="PATH",
+                        help="an .npz with x_train, y_train, x_test, y_test (MNIST's own, see "
+                             "`cnnspec data`, or any image size, channels and classes), or a "
+                             "folder with one subfolder of images per class (default: MNIST)")
+    parser.add_argument("--dataset", choices=DATASETS,
+                        help="a keras.datasets set, downloaded once and cached (default: mnist)")
 
 
 def add_max_params_argument(parser) -> None:
@@ -57,7 +70,7 @@ def config_from_args(args, out: str | None, resume: bool):
     from ..training import resume_config
 
     given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data,
+             "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data, "dataset": args.dataset,
              "distribute": args.distribute, "max_params": args.max_params}
     if resume:
         return resume_config(out, **given)
@@ -70,7 +83,7 @@ def run(args) -> int:
     from . import read_spec
 
     if args.resume and not args.out:
-        print("cnnspec train: --resume needs --out DIR, the run to continue", file=sys.stderr)
+        print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)
         return 2
     spec = read_spec(args.file)
     config = config_from_args(args, args.out, args.resume)

@@ -64,7 +64,8 @@ class Dense(Layer):
         return "Each unit reads every value of the flattened map"
 
     def weights_text(self, shape, output):
-        return (f"its {shape[-1]:,} inputs times {output[-1]:,} units; pooling or "
+        inputs = shape[-1]
+        return (f"its {inputs:,} input{'s' * (inputs != 1)} times {output[-1]:,} units; pooling or "
                 "striding more before it shrinks that input")
 
     @classmethod

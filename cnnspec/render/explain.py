@@ -139,15 +139,17 @@ def render_text(analysis: Analysis, fields: tuple[LayerField, ...], only: int | 
     """Sentences for every layer (or only the `only`-th, counting from 1)."""
     spec = analysis.spec
     input_size = spec.input_shape[:2]
+    vector = len(spec.input_shape) != 3
     lines = [
         f"{spec.name} ({spec.source}): input {size_text(spec.input_shape)}. "
-        "Rows and columns count from 1, as the report does.",
+        + ("It is a vector: there are no rows or columns to follow, so no padding, window centres or "
+           "receptive fields; the layers are:" if vector else "Rows and columns count from 1, as the report does."),
     ]
     for index, found in enumerate(fields, 1):
         if only is not None and index != only:
             continue
-        lines.append("")
-        lines += _layer_text(index, found, fields[index - 2] if index > 1 else None, input_size)
+        text = _layer_text(index, found, fields[index - 2] if index > 1 else None, input_size)
+        lines += text[:1] if vector else ["", *text]
     return "\n".join(lines) + "\n"
 
 

@@ -1,16 +1,45 @@
-"""A `Diagram` as PNG, drawn with matplotlib's Agg canvas (imported only here, when asked)."""
+"""A `Diagram` as PNG, drawn with matplotlib's Agg canvas (imported only here, when asked).
+
+Two pixels per diagram unit, fewer for a diagram that would pass `MAX_PIXELS` (the canvas
+lives in memory whole, 4 bytes a pixel), and never fewer than one: below that the labels
+are unreadable, and `pixel_scale` says None (SVG has no such limit).
+"""
 
 from __future__ import annotations
 
+import math
+import struct
+from pathlib import Path
 from typing import BinaryIO
 
 from ..diagram import Arrow, Diagram, Label, Polygon
-from ..plotting import literal_text
+from .figures import literal_text
 
 SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
+MIN_SCALE = 1
+MAX_PIXELS = 40_000_000  # about 160 MB of canvas
 
 
-def write(diagram: Diagram, file: BinaryIO, scale: int = SCALE) -> None:
+def pixel_scale(diagram: Diagram) -> float | None:
+    """Pixels per unit for this diagram: `SCALE`, less to stay within `MAX_PIXELS`, or None
+    when even `MIN_SCALE` would not.
+
+    >>> pixel_scale(Diagram(1000, 400, ())), pixel_scale(Diagram(8000, 8000, ()))
+    (2, None)
+    """
+    fits = math.sqrt(MAX_PIXELS / (diagram.width * diagram.height)) * 0.999  # rounding room
+    scale = min(SCALE, fits)
+    return scale if scale >= MIN_SCALE else None
+
+
+def png_size(path: str | Path) -> tuple[int, int]:
+    """Width and height in pixels, read from a PNG file's header (IHDR)."""
+    with open(path, "rb") as file:
+        head = file.read(24)
+    return struct.unpack(">II", head[16:24])
+
+
+def write(diagram: Diagram, file: BinaryIO, scale: float = SCALE) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch

@@ -5,15 +5,17 @@
 """
 
 from cnnspec.analysis.analyzer import Analysis, LayerRow, analyze
-from cnnspec.errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, SpecSyntaxError
+from cnnspec.errors import (
+    CnnspecError, DataError, Diagnostic, RunError, SpecError, SpecFitError, SpecShapeError, SpecSyntaxError,
+)
 from cnnspec.layers.spec import Spec
 from cnnspec.layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
 from cnnspec.language.loading import load, parse
 from cnnspec.report import REPORT_SEED
 
 __all__ = [
-    "Analysis", "AvgPool", "BatchNorm", "Conv", "DataError", "Dense", "Diagnostic", "Dropout", "Flatten",
-    "LayerRow", "Pool", "RunError", "Spec", "SpecError", "SpecShapeError", "SpecSyntaxError", "analyze",
+    "Analysis", "AvgPool", "BatchNorm", "CnnspecError", "Conv", "DataError", "Dense", "Diagnostic", "Dropout", "Flatten",
+    "LayerRow", "Pool", "RunError", "Spec", "SpecError", "SpecFitError", "SpecShapeError", "SpecSyntaxError", "analyze",
     "load", "parse", "to_keras",
 ]
 

@@ -1,6 +1,8 @@
 """The `cnnspec` command: parse arguments, call the public API, print, return an exit code.
 
 Exit codes: 0 success, 1 an invalid spec or a failed run, 2 misuse of the command.
+This is the one place errors become exit codes and messages: a `CnnspecError` prints
+itself (`UsageError`s after the command's usage line, as argparse prints its own).
 Each subcommand lives in `cnnspec.commands.<name>` with `HELP`, `add_arguments(parser)`
 and `run(args) -> int`; those modules import nothing heavy at the top.
 """
@@ -11,7 +13,7 @@ import argparse
 import importlib
 import sys
 
-from cnnspec.errors import SpecError
+from cnnspec.errors import CnnspecError, UsageError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
             "data", "train", "compare", "sweep", "evaluate", "predict", "show")
@@ -66,6 +68,16 @@ def _version() -> str:
         return "unknown"
 
 
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
+    """Misuse found by a command itself, said as argparse says its own: the command's usage,
+    then `cnnspec COMMAND: error: message`; exit 2."""
+    try:
+        parser.error(message)
+    except SystemExit as exit_:
+        return int(exit_.code)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_command(argv))
@@ -77,9 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return args.run(args)
-    except SpecError as error:
+    except UsageError as error:
+        return _usage_error(args.command_parser, str(error))
+    except CnnspecError as error:
         print(error, file=sys.stderr)
-        return 1
+        return error.exit_code
     except KeyboardInterrupt:
         print("cnnspec: interrupted", file=sys.stderr)
         return 130

@@ -36,7 +36,7 @@ def test_a_directory_that_is_not_a_finished_run_exits_1_in_one_line(command, tmp
     extra = [arg.format(tmp=tmp_path) for arg in RUN_COMMANDS[command]]
     status, _, err = run([command, str(tmp_path), *extra])
     assert status == 1
-    assert err.strip() == f"{tmp_path}:1:1: error: not a finished run: no results.json"
+    assert err.strip() == f"{tmp_path}: error: not a finished run: no results.json"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -69,3 +69,26 @@ def test_success_exits_0(command, tmp_path):
 
 def test_no_command_is_misuse():
     assert run([])[0] == 2
+
+
+# Misuse that argparse cannot see, found by the command itself: one form for every command.
+COMMAND_MISUSE = {
+    "check": (["{good}", "--ignore", "no-such-lint"], "--ignore no-such-lint: no such warning"),
+    "compare": (["--out", "{tmp}/cmp"], "give at least one SPEC or --runs RUN_DIR"),
+    "data": (["--dataset", "cifar10", "--data", "{tmp}/x.npz"], "--data verifies MNIST"),
+    "diff": (["{good}"], "give at least two .cnn files to compare"),
+    "draw": (["{good}", "-o", "{tmp}/a.txt"], "the name must end in .svg or .png"),
+    "explain": (["{good}", "--layer", "99"], "--layer 99: "),
+    "sweep": (["{good}", "--top", "1"], "--top, --out and --ray go with --train"),
+    "train": (["{good}", "--resume"], "--resume needs --out DIR, the run to continue"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_MISUSE))
+def test_a_commands_own_misuse_is_its_usage_then_one_error_line(command, tmp_path):
+    argv, message = COMMAND_MISUSE[command]
+    status, out, err = run([command, *(arg.format(tmp=tmp_path, good=SPECS / "model3.cnn") for arg in argv)])
+    lines = err.strip().splitlines()
+    assert status == 2 and out == ""
+    assert lines[0].startswith(f"usage: cnnspec {command} ")
+    assert lines[-1].startswith(f"cnnspec {command}: error: ") and message in lines[-1], err

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from cnnspec.errors import UsageError
+
 import sys
 
 HELP = ("Train several specs with one recipe (or reuse finished runs) and compare them as the "
@@ -30,8 +32,7 @@ def run(args) -> int:
 
     specs = [read_spec(path) for path in spec_paths(args.files)]
     if not specs and not args.runs:
-        print("cnnspec compare: error: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
-        return 2
+        raise UsageError("give at least one SPEC or --runs RUN_DIR")
     config = config_from_args(args, out=None, resume=False)
     rows = compare(specs, config, args.out, args.runs, log=_print,
                    note=lambda line: print(line, file=sys.stderr),  # stdout: the table alone

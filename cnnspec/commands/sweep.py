@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from cnnspec.errors import UsageError
+
 import sys
 
 HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse every variant "
@@ -42,11 +44,9 @@ def run(args) -> int:
 
     training_options = args.top is not None or args.out is not None or args.ray is not None
     if training_options and not args.train:
-        print("cnnspec sweep: --top, --out and --ray go with --train", file=sys.stderr)
-        return 2
+        raise UsageError("--top, --out and --ray go with --train")
     if args.train and not args.out:
-        print("cnnspec sweep: --train needs --out DIR for the runs and the comparison", file=sys.stderr)
-        return 2
+        raise UsageError("--train needs --out DIR for the runs and the comparison")
     grid, budget = load_grid(args.file), Budget(args.max_params, args.max_macs)
     if not args.train:
         return _stream(grid, budget, args.format)

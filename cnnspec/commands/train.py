@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from cnnspec.errors import UsageError
+
 import sys
 
 from cnnspec.training.recipe import TrainConfig
@@ -83,8 +85,7 @@ def run(args) -> int:
     from cnnspec.commands import read_spec
 
     if args.resume and not args.out:
-        print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)
-        return 2
+        raise UsageError("--resume needs --out DIR, the run to continue")
     spec = read_spec(args.file)
     config = config_from_args(args, args.out, args.resume)
     train(spec, config, log=_print, progress_bar=sys.stdout.isatty())

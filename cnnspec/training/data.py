@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 
 from cnnspec.atomic import write_atomic
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError, cannot_write
 
 __all__ = [
     "MNIST_ENV", "Mnist", "DataError", "DataWarning",
@@ -352,7 +352,7 @@ def _write_cache(mnist: Mnist, path: Path, log: Log) -> None:
     try:
         _write_npz_atomically(path, mnist.arrays())
     except OSError as exc:
-        raise _error(f"cannot write the MNIST cache ({exc})", str(path)) from exc
+        raise cannot_write("the MNIST cache", path, exc, DataError) from exc
     _say(log, f"MNIST: cached at {path}")
 
 
@@ -377,8 +377,8 @@ def _sha256_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _error(message: str, source: str = "<cnnspec>") -> DataError:
-    return plain_error(DataError, message, source)
+def _error(message: str, source: str | None = None) -> DataError:
+    return DataError(message, source)
 
 
 def _say(log: Log, message: str) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError
 
 Log = Callable[[str], None] | None
 
@@ -376,8 +376,8 @@ def _size(shape) -> str:
     return "x".join(str(int(n)) for n in shape)
 
 
-def _error(message: str, source: str = "<cnnspec>") -> DataError:
-    return plain_error(DataError, message, source)
+def _error(message: str, source: str | None = None) -> DataError:
+    return DataError(message, source)
 
 
 def _say(log: Log, message: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
-from cnnspec.errors import Diagnostic, RunError
+from cnnspec.errors import RunError, SpecFitError
 from cnnspec.report import MNIST_CLASSES, REPORT_BATCH, REPORT_EPOCHS, REPORT_LR, REPORT_SEED
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class TrainConfig:
         if self.resume and self.out is None:
             problems.append("resume needs out: the directory of the run to continue")
         if problems:
-            raise RunError([Diagnostic(p, 1, 1, "<train config>") for p in problems])
+            raise RunError(problems)
 
     def hyperparameters(self) -> dict[str, Any]:
         """What results.json and the checkpoint record: everything but where and how to resume."""
@@ -93,7 +93,7 @@ def check_trainable_on_mnist(analysis: Analysis) -> None:
 
 def check_trainable_on(analysis: Analysis, image_shape: tuple[int, ...], classes: int,
                        data: str = "the data") -> None:
-    """A `RunError` at each part of the spec that does not fit data of `image_shape`
+    """A `SpecFitError` at each part of the spec that does not fit data of `image_shape`
     (H, W, C) and `classes` classes: the input must be that shape exactly, or the vector of
     all its values (`input 784` for 28x28x1: the image flattened row by row, channels last);
     the recipe's loss needs the network to end in `dense <classes> softmax`.
@@ -120,4 +120,4 @@ def check_trainable_on(analysis: Analysis, image_shape: tuple[int, ...], classes
             f"recipe trains a softmax over them with categorical cross-entropy; the network "
             f"must end in `dense {classes} softmax`", last.span))
     if problems:
-        raise RunError(problems)
+        raise SpecFitError(problems)

@@ -57,7 +57,7 @@ import numpy as np
 from cnnspec import atomic
 from cnnspec.analysis.analyzer import Analysis, analyze
 from cnnspec.analysis.budget import require_fits
-from cnnspec.errors import RunError, plain_error
+from cnnspec.errors import RunError
 from cnnspec.layers.spec import Spec
 from cnnspec.training.outputs import claim_directory, release
 from cnnspec.training.recipe import LOSS, TrainConfig, check_trainable_on
@@ -579,7 +579,7 @@ def _epoch_line(row: EpochMetrics, epochs: int) -> str:
 
 
 def _error(message: str, where: Path | str) -> RunError:
-    return plain_error(RunError, message, str(where))
+    return RunError(message, str(where))
 
 
 def _say(log: Log, message: str) -> None:

@@ -121,6 +121,16 @@ def test_full_split_runs_have_no_validation_loss_and_are_never_best(tmp_path):
     assert "| a | — |" in render_markdown(rows)
 
 
+def test_every_format_renders_the_one_comparison_table(tmp_path):
+    from cnnspec.render.table import to_text
+    from cnnspec.training.compare import comparison_table, render
+
+    rows = comparison_rows([finished_run(tmp_path, "a|b", 0.5), finished_run(tmp_path, "c", None)])
+    assert "| **a\\|b** (best) | 0.50000 |" in render_markdown(rows)  # a pipe in a name is escaped
+    assert render(rows, "text") == to_text(comparison_table(rows))
+    assert "run_dir" not in render(rows, "text") and "run_dir" in render_csv(rows).splitlines()[0]
+
+
 def test_csv_keeps_unrounded_numbers(tmp_path):
     rows = comparison_rows([finished_run(tmp_path, "a", 0.123456789, seconds=818.4)])
     record = next(csv.DictReader(io.StringIO(render_csv(rows))))
@@ -152,7 +162,7 @@ def test_config_lists_every_bad_value_at_once():
     with pytest.raises(RunError) as caught:
         TrainConfig(epochs=0, batch_size=True, lr=float("nan"), seed=-1, split="folds",
                     limit=0, distribute="tpu", resume=True)
-    lines = [d.message for d in caught.value.diagnostics]
+    lines = list(caught.value.messages)
     assert len(lines) == 8
     for fragment in ("epochs", "batch_size", "lr", "seed", "split", "limit", "distribute",
                      "resume needs out"):

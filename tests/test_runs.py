@@ -154,8 +154,24 @@ def test_run_result_history_comes_from_metrics(tmp_path):
 
 def test_config_defaults_are_the_reports_setup():
     config = TrainConfig()
-    assert (config.epochs, config.batch_size, config.lr, config.seed, config.split) == \
+    assert (config.recipe.epochs, config.recipe.batch_size, config.recipe.lr, config.recipe.seed,
+            config.recipe.split) == \
         (50, 100, 0.05, 6570518, "fold")
+
+
+def test_config_is_a_recipe_and_the_options_of_one_run():
+    from cnnspec.training.recipe import Recipe, RunOptions
+
+    config = TrainConfig(epochs=3, limit=600, out="runs/m3", max_params=10**6)
+    assert config.recipe == Recipe(epochs=3, limit=600)
+    assert config.run == RunOptions(out="runs/m3", max_params=10**6)
+    moved = TrainConfig(config.recipe, config.run, out="runs/other", resume=True)
+    assert moved.recipe == config.recipe and (moved.run.out, moved.run.resume) == ("runs/other", True)
+    # What a run records: the recipe and what it was applied to, never where it is or its guard.
+    assert set(config.hyperparameters()) == {"epochs", "batch_size", "lr", "seed", "split", "limit",
+                                             "data", "dataset", "distribute"}
+    with pytest.raises(TypeError, match="unknown settings epoch"):
+        TrainConfig(epoch=3)
 
 
 def test_config_lists_every_bad_value_at_once():

@@ -192,10 +192,10 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
     loss.png into `out`. `log` gets the training's lines, `note` (default: `log`) the
-    notes. `config` is a `cnnspec.training.trainer.TrainConfig`; its `out` is ignored."""
+    notes. `config` is a `cnnspec.training.trainer.TrainConfig`; its run's `out` is ignored."""
     from cnnspec.training.outputs import claim_directory, release
     from cnnspec.training.runs import has_started, load_run
-    from cnnspec.training.trainer import path_safe, train
+    from cnnspec.training.trainer import TrainConfig, path_safe, train
 
     out = Path(out)
     created = claim_directory(out, "the comparison folder")  # before any slow work
@@ -205,8 +205,8 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
         for spec in specs:
             run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
             resume = has_started(run_dir)
-            finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
-                                  log=log, progress_bar=progress_bar))
+            run_config = TrainConfig(config.recipe, config.run, out=str(run_dir), resume=resume)
+            finished.append(train(spec, run_config, log=log, progress_bar=progress_bar))
         for line in comparison_notes(finished):
             if note or log:
                 (note or log)(f"note: {line}")

@@ -79,7 +79,7 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
     from ray import tune
 
     from cnnspec.training.runs import RunPaths
-    from cnnspec.training.trainer import train
+    from cnnspec.training.trainer import TrainConfig, train
 
     job = jobs[params["variant"]]
     run_dir = job.run_dir(out)
@@ -90,7 +90,7 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
         print(f"{job.id}: {message}", file=sys.stderr, flush=True)
         reporter()
 
-    job_config = dataclasses.replace(config, out=str(run_dir), resume=has_started(run_dir))
+    job_config = TrainConfig(config.recipe, config.run, out=str(run_dir), resume=has_started(run_dir))
     train(job.spec, job_config, log=log)
     reporter()  # the last epoch, if no line was logged after it
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from cnnspec.errors import UsageError
-
 import sys
+
+from cnnspec.errors import UsageError
 
 HELP = ("Train several specs with one recipe (or reuse finished runs) and compare them as the "
         "report's Table 2 and Figure 5: table.md, table.csv and loss.png in --out DIR.")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from cnnspec.errors import UsageError
-
 from cnnspec.commands.train import add_max_params_argument
 
 HELP = "Draw a spec as feature-map blocks with their shapes and the layers between them (.svg or .png)."

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from cnnspec.errors import UsageError
-
 import sys
+
+from cnnspec.errors import UsageError
 
 HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse every variant "
         "statically, drop those over --max-params/--max-macs, rank the survivors by cost with "

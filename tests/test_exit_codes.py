@@ -74,6 +74,7 @@ def test_no_command_is_misuse():
 # Misuse that argparse cannot see, found by the command itself: one form for every command.
 COMMAND_MISUSE = {
     "check": (["{good}", "--ignore", "no-such-lint"], "--ignore no-such-lint: no such warning"),
+    "fmt": (["{tmp}"], ": this folder holds no .cnn files"),
     "compare": (["--out", "{tmp}/cmp"], "give at least one SPEC or --runs RUN_DIR"),
     "data": (["--dataset", "cifar10", "--data", "{tmp}/x.npz"], "--data verifies MNIST"),
     "diff": (["{good}"], "give at least two .cnn files to compare"),

@@ -28,9 +28,9 @@ one run of N epochs would have; N == E returns the finished run untouched, N < E
 error. Until the longer run finishes, the directory keeps the E-epoch results.json.
 
 `train` writes the files listed in `cnnspec.training.runs` and returns the `RunResult` of
-results.json. It raises `RunError` for a spec the data cannot train (located at the
-spec's input or output line), a resume that does not match, or a non-finite loss (the
-finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
+results.json. It raises `SpecFitError` for a spec the data cannot train, or too big to
+(located at the spec's input, output or largest layer), `RunError` for a resume that
+does not match or a non-finite loss (the finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
 
 The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
 plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from .analyzer import Analysis, LayerRow
-from .layers import REARRANGE
+from .layers import REARRANGE, REGRID
 from .report import REPORT_BATCH
 
 FLOAT32_BYTES = 4
@@ -95,7 +95,7 @@ def kept_activations(row: LayerRow) -> int:
     A layer that only rearranges values (flatten, a reshape): TensorFlow shares its input's
     buffer, so it keeps nothing new.
     """
-    return 0 if row.layer.reading() is REARRANGE else row.activations
+    return 0 if row.layer.reading() in (REARRANGE, REGRID) else row.activations
 
 
 @dataclass(frozen=True)

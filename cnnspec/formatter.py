@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import arguments
 from .ir import Spec
 from .layers import Flatten
 from .loading import first_grid_slot, grid_error, normalize_newlines, parse
@@ -27,7 +28,6 @@ from .statements import header_statements
 
 # A string runs to its closing quote; '#' outside a string starts the comment.
 _CODE_PIECE = re.compile(r'"[^"\n]*"?|[^"#]+')
-_OPTION_ROLES = {"STRIDE": "stride", "SAME": "padding", "VALID": "padding", "WORD": "activation"}
 COMMENT_GAP = 2
 
 
@@ -57,7 +57,7 @@ def split_lines(text: str) -> list[SourceLine]:
 
 
 def _written_options(statement: Statement) -> frozenset[str]:
-    return frozenset(_OPTION_ROLES[token.type] for token in statement.args[1:] if token.type in _OPTION_ROLES)
+    return frozenset(arguments.role(token) for token in statement.args[1:])
 
 
 def line_ending(text: str) -> str:

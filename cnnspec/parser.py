@@ -71,7 +71,7 @@ class _Lexer:
     """
 
     def __init__(self, terminals, ignore):
-        keywords = {t.pattern.value: t.name for t in terminals if t.pattern.type == "str" and t.pattern.value.isalpha()}
+        keywords = {t.pattern.value: t.name for t in terminals if t.pattern.type == "str" and t.pattern.value.isidentifier()}
         matchers = [t for t in terminals if t.pattern.value not in keywords]
         matchers.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
         self.keywords = keywords

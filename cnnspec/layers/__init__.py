@@ -7,19 +7,31 @@ registered kind through every pass.
 
 from __future__ import annotations
 
+from .activation import Activation, ReLU, ReLU6
 from .base import (
-    POINTWISE, REARRANGE, WHOLE_MAP, Layer, NeedsFeatureMap, Reading, ShapeMismatch, Sliding, missing_behaviours,
+    POINTWISE, REARRANGE, REGRID, SPREAD, WHOLE_MAP, Layer, NeedsFeatureMap, Padded, Reading, ShapeMismatch, Sliding,
+    missing_behaviours,
 )
 from .batchnorm import BatchNorm
 from .conv import Conv
-from .dense import Dense
+from .deconv import Deconv
+from .dense import Dense, Pointwise
 from .depthwise import DepthwiseConv
 from .dropout import Dropout
 from .flatten import Flatten
-from .global_pool import GlobalAvgPool
+from .global_pool import GlobalAvgPool, GlobalMaxPool
+from .normalization import LayerNorm, Normalize
+from .pad import ZeroPad
 from .pool import AvgPool, Pool
+from .rescale import Rescale
+from .reshape import Reshape
+from .separable import SeparableConv
+from .upsample import UpSample
 
-KINDS: tuple[type[Layer], ...] = (Conv, DepthwiseConv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm)
+KINDS: tuple[type[Layer], ...] = (
+    Conv, DepthwiseConv, SeparableConv, Deconv, Pool, AvgPool, GlobalAvgPool, GlobalMaxPool, Dense, Pointwise, Flatten,
+    Dropout, BatchNorm, LayerNorm, Normalize, ZeroPad, ReLU, ReLU6, Activation, Reshape, Rescale, UpSample,
+)
 BY_KEYWORD: dict[str, type[Layer]] = {kind.keyword: kind for kind in KINDS}
 
 for _kind in KINDS:  # a kind registered half-taught fails on import, before any pass meets it
@@ -27,7 +39,8 @@ for _kind in KINDS:  # a kind registered half-taught fails on import, before any
         raise TypeError(f"layer kind {_kind.__name__} lacks {', '.join(missing_behaviours(_kind))}")
 
 __all__ = [
-    "BY_KEYWORD", "KINDS", "POINTWISE", "REARRANGE", "WHOLE_MAP", "AvgPool", "BatchNorm", "Conv", "Dense",
-    "DepthwiseConv", "Dropout", "Flatten", "GlobalAvgPool", "Layer", "NeedsFeatureMap", "Pool", "Reading",
-    "ShapeMismatch", "Sliding", "missing_behaviours",
+    "BY_KEYWORD", "KINDS", "POINTWISE", "REARRANGE", "REGRID", "SPREAD", "WHOLE_MAP", "Activation", "AvgPool",
+    "BatchNorm", "Conv", "Deconv", "Dense", "DepthwiseConv", "Dropout", "Flatten", "GlobalAvgPool", "GlobalMaxPool",
+    "Layer", "LayerNorm", "NeedsFeatureMap", "Normalize", "Padded", "Pointwise", "Pool", "ReLU", "ReLU6", "Reading",
+    "Rescale", "Reshape", "SeparableConv", "ShapeMismatch", "Sliding", "UpSample", "ZeroPad", "missing_behaviours",
 ]

@@ -243,3 +243,57 @@ def test_modern_kinds_agree_with_keras(text):
 
     verification = verify(analyze(parse(text)))
     assert verification.agrees, report(verification, "<case>")
+
+
+# The stems of the Keras applications the zoo will hold, written in the language: every
+# layer until the first merge has Keras's class, output shape, parameter counts and the
+# configuration that matters (built offline: weights=None).
+APPLICATION_STEMS = {
+    "MobileNetV2": ((96, 96, 3), """
+        conv 3x3x32 s2 linear nobias | batchnorm | relu6
+        depthwise 3x3 linear nobias | batchnorm | relu6 | conv 1x1x16 linear nobias | batchnorm
+        conv 1x1x96 linear nobias | batchnorm | relu6 | pad 0,1 | depthwise 3x3 s2 valid linear nobias | batchnorm | relu6
+        conv 1x1x24 linear nobias | batchnorm
+    """),
+    "MobileNetV3Small": ((64, 64, 3), """
+        rescale 0.00784313725490196 offset -1.0 | conv 3x3x16 s2 linear nobias | batchnorm | activation hard_silu
+        pad 0,1 | depthwise 3x3 s2 valid linear nobias | batchnorm | relu
+        gap keepdims | conv 1x1x8 linear | relu | conv 1x1x16 linear | relu6
+    """),
+    "EfficientNetB0": ((64, 64, 3), """
+        rescale 0.00392156862745098 | normalize | pad 0,1 | conv 3x3x32 s2 valid linear nobias | batchnorm | activation silu
+        depthwise 3x3 linear nobias | batchnorm | activation silu
+        gap | reshape 1x1x32 | conv 1x1x8 silu | conv 1x1x32 sigmoid
+    """),
+    "ResNet50": ((64, 64, 3), "pad 3 | conv 7x7x64 s2 valid linear | batchnorm | activation relu | pad 1 | pool 3 s2"),
+    "Xception": ((71, 71, 3), """
+        conv 3x3x32 s2 valid linear nobias | batchnorm | activation relu | conv 3x3x64 valid linear nobias | batchnorm
+        activation relu | separable 3x3x128 linear nobias | batchnorm | activation relu | separable 3x3x128 linear nobias
+        batchnorm
+    """),
+    "DenseNet121": ((64, 64, 3), """
+        pad 3 | conv 7x7x64 s2 valid linear nobias | batchnorm | activation relu | pad 1 | pool 3 s2
+        batchnorm | activation relu | conv 1x1x128 valid linear nobias
+    """),
+}
+CONFIG_KEYS = ("filters", "kernel_size", "strides", "padding", "use_bias", "activation", "max_value", "groups",
+               "keepdims", "target_shape", "scale", "offset", "center", "depth_multiplier", "pool_size")
+
+
+@pytest.mark.parametrize("application", APPLICATION_STEMS)
+def test_application_stems_match_keras_applications(application):
+    keras = pytest.importorskip("keras")
+    from cnnspec import to_keras
+    from cnnspec.verification import keras_rows
+
+    shape, body = APPLICATION_STEMS[application]
+    text = f"input {'x'.join(map(str, shape))}\n" + "\n".join(line.strip() for line in body.strip().splitlines())
+    analysis = analyze(parse(text))
+    reference = getattr(keras.applications, application)(weights=None, input_shape=shape)
+    count = len(analysis.rows)
+    expected = [(r.type, r.output_shape, r.trainable_params, r.non_trainable_params) for r in keras_rows(reference)[1:count + 1]]
+    assert [(r.type, r.output_shape, r.trainable_params, r.non_trainable_params) for r in analysis.rows] == expected
+    ours = to_keras(analysis.spec).layers
+    for mine, theirs in zip(ours, reference.layers[1:count + 1]):
+        a, b = mine.get_config(), theirs.get_config()
+        assert {k: a[k] for k in CONFIG_KEYS if k in b} == {k: b[k] for k in CONFIG_KEYS if k in b}, theirs.name

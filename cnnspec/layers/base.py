@@ -16,6 +16,7 @@ from ..arguments import OPTION_ROLES
 from ..shapes import size_text
 
 ALL_OPTIONS = frozenset(OPTION_ROLES)
+WEIGHT_BYTES = 4  # a float32 weight
 
 
 class ShapeMismatch(Exception):
@@ -89,6 +90,12 @@ class Layer:
     # a layer that needs a vector after a map gets the Flatten Keras would need.
     leaves_rank: ClassVar[int | None]
     needs_vector: ClassVar[bool] = False
+
+    def weight_bytes(self, shape: tuple[int, ...]) -> tuple[int, int]:
+        """(trainable, non-trainable) bytes of its weights: float32, unless a kind keeps
+        another dtype (Normalization's sample count is an int64)."""
+        trainable, non_trainable = self.params(shape)
+        return WEIGHT_BYTES * trainable, WEIGHT_BYTES * non_trainable
 
     def rank_left(self) -> int | None:
         """The rank this node leaves: `leaves_rank`, unless an option changes it (`gap keepdims`)."""

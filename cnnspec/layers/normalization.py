@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from .. import arguments
 from ..ir import NOWHERE, Span
-from .base import ALL_OPTIONS, POINTWISE, Layer
+from .base import ALL_OPTIONS, POINTWISE, WEIGHT_BYTES, Layer
+
+COUNT_BYTES = 8  # Keras keeps the count of samples `adapt` saw as an int64
 
 
 def normalization_params(channels: int) -> tuple[int, int]:
@@ -49,6 +51,9 @@ class Normalize(Layer):
 
     def params(self, shape):
         return normalization_params(shape[-1])
+
+    def weight_bytes(self, shape):
+        return 0, WEIGHT_BYTES * 2 * shape[-1] + COUNT_BYTES
 
     def macs(self, shape, output):
         return 0

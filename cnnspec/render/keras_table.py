@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 from ..analyzer import Analysis
-from ..costs import FLOAT32_BYTES
+from ..costs import weight_bytes
 
 
 def readable_size(size: float) -> str:
@@ -50,13 +50,14 @@ def render(analysis: Analysis, line_length: int | None = None, *, fast: bool = T
     title = console.end_capture()
     table = (fast and _direct_table(cells, line_length)) or _rich_table(cells, line_length)
     console.begin_capture()
+    trainable_bytes, frozen_bytes = weight_bytes(analysis)
     totals = (
-        ("Total", analysis.total_params),
-        ("Trainable", analysis.trainable_params),
-        ("Non-trainable", analysis.non_trainable_params),
+        ("Total", analysis.total_params, trainable_bytes + frozen_bytes),
+        ("Trainable", analysis.trainable_params, trainable_bytes),
+        ("Non-trainable", analysis.non_trainable_params, frozen_bytes),
     )
-    for label, count in totals:
-        console.print(f" {label} params: {count:,} ({readable_size(count * FLOAT32_BYTES)})", markup=False)
+    for label, count, size in totals:
+        console.print(f" {label} params: {count:,} ({readable_size(size)})", markup=False)
     return title + table + console.end_capture()
 
 

@@ -6,8 +6,9 @@ it) and rewritten from the IR node it builds; comments are copied as written.
 
 The layout: one space between words and ' | ' between statements on a line; the line
 breaks the author chose are kept, except that `name` and `input` get lines of their
-own; options in the order stride, padding, activation, in their short forms (`pool 2`,
-`s2`); trailing comments of neighbouring lines aligned two spaces after the longest
+own; options in the order depth multiplier, stride, padding, groups, activation, bias, in
+their short forms (`pool 2`, `s2`), the switches that change a layer (`g4`, `m2`,
+`nobias`, `noscale`, `keepdims`) always and their defaults never; trailing comments of neighbouring lines aligned two spaces after the longest
 code; at most one blank line in a row; a final new line. `explicit` also writes every
 default: strides, paddings, activations, the name, the input and the flatten cnnspec
 would insert.

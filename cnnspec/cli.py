@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import SpecError
+from cnnspec.errors import SpecError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
             "data", "train", "compare", "sweep", "evaluate", "predict", "show")

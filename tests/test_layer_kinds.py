@@ -5,7 +5,7 @@ import re
 import pytest
 
 from cnnspec import analyze, parse
-from cnnspec.receptive_field import explain
+from cnnspec.analysis.receptive_field import explain
 from cnnspec.render.explain import render_text
 
 
@@ -34,7 +34,7 @@ def test_gap_on_a_vector_is_located():
 
 def test_gap_agrees_with_keras():
     pytest.importorskip("keras")
-    from cnnspec.verification import verify
+    from cnnspec.compiler.verify import verify
 
     assert verify(analyze(parse("input 9x7x3 | conv 3x3x5 valid | gap | dense 4"))).agrees
 
@@ -61,7 +61,7 @@ def test_depthwise_misuses_are_located(text, message):
 
 def test_depthwise_agrees_with_keras():
     pytest.importorskip("keras")
-    from cnnspec.verification import verify
+    from cnnspec.compiler.verify import verify
 
     assert verify(analyze(parse("input 11x9x3 | depthwise 3x2x3 s2x1 valid | depthwise 5x5 | gap | dense 4"))).agrees
 
@@ -239,7 +239,7 @@ KERAS_CASES = [
 @pytest.mark.parametrize("text", KERAS_CASES)
 def test_modern_kinds_agree_with_keras(text):
     pytest.importorskip("keras")
-    from cnnspec.verification import report, verify
+    from cnnspec.compiler.verify import report, verify
 
     verification = verify(analyze(parse(text)))
     assert verification.agrees, report(verification, "<case>")
@@ -284,7 +284,7 @@ CONFIG_KEYS = ("filters", "kernel_size", "strides", "padding", "use_bias", "acti
 def test_application_stems_match_keras_applications(application):
     keras = pytest.importorskip("keras")
     from cnnspec import to_keras
-    from cnnspec.verification import keras_rows
+    from cnnspec.compiler.verify import keras_rows
 
     shape, body = APPLICATION_STEMS[application]
     text = f"input {'x'.join(map(str, shape))}\n" + "\n".join(line.strip() for line in body.strip().splitlines())

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 import sweep_reference
 from cnnspec.cli import main
-from cnnspec.grid import parse_grid
+from cnnspec.language.grid import parse_grid
 from cnnspec.render.sweep_stream import STREAM_FORMATS
-from cnnspec.sweep import Budget
-from cnnspec.sweep_stream import StreamedSweep, progress_reporter
+from cnnspec.analysis.sweep import Budget
+from cnnspec.analysis.sweep_stream import StreamedSweep, progress_reporter
 from conftest import SPECS
 
 CORPUS = [
@@ -117,8 +117,7 @@ def test_batches_end_cleanly_at_their_boundary(monkeypatch, format_):
 
 
 def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeypatch):
-    from cnnspec import sweep_stream
-
+    from cnnspec.analysis import sweep_stream
     monkeypatch.setattr(sweep_stream, "MAX_DEPTH", 1)
     grid = parse_grid(CORPUS[-3], "g.cnn")
     for format_ in STREAM_FORMATS:
@@ -126,8 +125,7 @@ def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeyp
 
 
 def test_errors_not_kept_from_pass_one_are_found_again_the_same(monkeypatch):
-    from cnnspec import sweep_stream
-
+    from cnnspec.analysis import sweep_stream
     monkeypatch.setattr(sweep_stream, "KEPT_ERRORS", 1)
     grid = parse_grid(CORPUS[len(CORPUS) - 4], "g.cnn")
     for format_ in ("csv", "json"):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import MutableMapping
 
-from .base import (
+from cnnspec.layers.base import (
     POINTWISE, REARRANGE, REGRID, SPREAD, WHOLE_MAP, Layer, NeedsFeatureMap, Padded, Reading, ShapeMismatch, Sliding,
     missing_behaviours,
 )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import ACTIVATIONS, NOWHERE, Span, require_activation
-from .base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span
-from .base import ALL_OPTIONS, POINTWISE, WEIGHT_BYTES, Layer
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, WEIGHT_BYTES, Layer
 
 COUNT_BYTES = 8  # Keras keeps the count of samples `adapt` saw as an int64
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, InvalidField, Span
-from ..shapes import padded_size, size_text
-from .base import ALL_OPTIONS, Layer, Padded, feature_map
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, InvalidField, Span
+from cnnspec.layers.shapes import padded_size, size_text
+from cnnspec.layers.base import ALL_OPTIONS, Layer, Padded, feature_map
 
 USAGE = "pad takes zeros per side as rows x columns, each N or before,after, like pad 1, pad 1x2 or pad 0,1x0,1"
 

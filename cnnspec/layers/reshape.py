@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span, require_positive
-from ..shapes import size_text
-from .base import ALL_OPTIONS, REARRANGE, REGRID, Layer, ShapeMismatch
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span, require_positive
+from cnnspec.layers.shapes import size_text
+from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, REGRID, Layer, ShapeMismatch
 
 
 @dataclass(frozen=True)

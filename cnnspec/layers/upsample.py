@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span, require_positive
-from ..shapes import size_text
-from ..statements import pair_text
-from .base import ALL_OPTIONS, SPREAD, Layer, feature_map
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span, require_positive
+from cnnspec.layers.shapes import size_text
+from cnnspec.layers.text import pair_text
+from cnnspec.layers.base import ALL_OPTIONS, SPREAD, Layer, feature_map
 
 
 def upsampled_size(size: int, factor: int) -> int:

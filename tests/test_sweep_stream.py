@@ -130,3 +130,20 @@ def test_errors_not_kept_from_pass_one_are_found_again_the_same(monkeypatch):
     grid = parse_grid(CORPUS[len(CORPUS) - 4], "g.cnn")
     for format_ in ("csv", "json"):
         assert streamed(grid, Budget(), format_) == sweep_reference.SWEEP_FORMATS[format_](sweep_reference.sweep(grid, Budget()))
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
+    """`cnnspec sweep big.cnn -f json | head`: the report streams, so the pipe breaks mid-way."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "g.cnn"
+    path.write_text("conv {3,5,7}x{3,5,7}x{1,2,3,4,5,6,7,8} | dense {1,2,3,4,5,6,7,8,9,10,11,12}\n")
+    process = subprocess.Popen([sys.executable, "-m", "cnnspec", "sweep", str(path), "-f", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait() == 1 and error == b""

@@ -1,4 +1,4 @@
-"""grammars/cnnspec.lark -> the tables `cnnspec.language.parser` runs, built by Lark and shipped as literals.
+"""grammars/cnnspec.lark -> the tables `cnnspec.language.parser` runs, built by Lark and shipped as JSON.
 
 Lark builds the LALR(1) tables and the terminals' regular expressions once, here, when the
 grammar changes; `cnnspec/language/parse_tables.json` keeps them as plain data (JSON: no pickle, no

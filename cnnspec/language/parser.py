@@ -1,7 +1,9 @@
-"""Text -> statements: the grammar's LALR tables run by a loop written for statements.
+"""Text -> statements: the grammar's terminals and its LALR(1) tables, run by a loop of our own.
 
+The tables come built (cnnspec/language/parse_tables.json, from grammars/cnnspec.lark by
+`python -m cnnspec.language.grammar_tables`), so Lark is not imported to parse.
 `cnnspec.language.recovery` parses a broken text statement by statement and
-`cnnspec.language.messages` words each error; this module only lexes and parses.
+`cnnspec.language.messages` words each error (with Lark, imported only then).
 """
 
 from __future__ import annotations
@@ -110,7 +112,6 @@ class _Lexer:
                 token.line, token.column = line, match.end() - len(value) - line_start + 1
                 yield token
 
-
     def lex_lines(self, data: str) -> list[Token] | None:
         """The tokens of `lex(data)`, each line lexed once per process (a spec's lines recur:
         the same header and layers in model after model, variant after variant); None when a
@@ -120,7 +121,7 @@ class _Lexer:
         tokens, seen, new = [], self.lines, str.__new__
         for number, line in enumerate(data.split("\n"), 1):
             if number > 1 and (not tokens or tokens[-1].type != "_SEP"):
-                tokens.append(Token("_SEP", "\n", number - 1, 0))
+                tokens.append(Token("_SEP", "\n", number - 1, 1))  # its place only words errors: never kept
             found = seen.get(line)
             if found is None:
                 try:
@@ -149,7 +150,7 @@ class _Grammar:
     """Lark's LALR(1) tables for grammars/cnnspec.lark, run by a loop specialised to it.
 
     Lark builds the tables when the grammar changes (`cnnspec.language.grammar_tables`, shipped as
-    `cnnspec.parse_tables`); this loop shifts and reduces exactly as Lark's parser does
+    `cnnspec/language/parse_tables.json`); this loop shifts and reduces exactly as Lark's parser does
     (tests/test_grammar_tables.py compares the two), but keeps only what the builder needs:
     a `Statement` per statement rule, the tokens of every other rule spliced into their
     parent, and separators dropped (as Lark filters `_`-terminals). It is about twice as

@@ -271,6 +271,13 @@ APPLICATION_STEMS = {
         activation relu | separable 3x3x128 linear nobias | batchnorm | activation relu | separable 3x3x128 linear nobias
         batchnorm
     """),
+    "InceptionV3": ((75, 75, 3), """
+        conv 3x3x32 s2 valid linear nobias | batchnorm noscale | activation relu
+        conv 3x3x32 valid linear nobias | batchnorm noscale | activation relu
+        conv 3x3x64 linear nobias | batchnorm noscale | activation relu | pool 3 s2
+        conv 1x1x80 valid linear nobias | batchnorm noscale | activation relu
+        conv 3x3x192 valid linear nobias | batchnorm noscale | activation relu | pool 3 s2
+    """),
     "DenseNet121": ((64, 64, 3), """
         pad 3 | conv 7x7x64 s2 valid linear nobias | batchnorm | activation relu | pad 1 | pool 3 s2
         batchnorm | activation relu | conv 1x1x128 valid linear nobias

@@ -8,7 +8,6 @@ backend never have to know the language's defaults. Source positions are metadat
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -37,6 +36,8 @@ def suggestion(word: str, choices) -> str:
     >>> suggestion("sigmod", ACTIVATIONS)
     "; did you mean 'sigmoid'?"
     """
+    import difflib  # only a misspelling needs it, and it costs every start 1 ms
+
     close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -32,11 +32,12 @@ def test_check_imports_neither_lark_nor_package_metadata_nor_other_commands():
     assert {m for m in loaded if m.startswith("cnnspec.commands.")} <= {"cnnspec.commands.check", "cnnspec.commands.types"}
 
 
-def test_check_imports_no_standard_module_it_does_not_use():
+def test_check_imports_no_module_a_valid_spec_does_not_use():
     """typing (3 ms), shutil (argparse asks it the terminal width; it brings zlib, bz2 and
-    lzma: 2-3 ms), difflib (for suggestions) and decimal (for rates) only when needed."""
+    lzma: 2-3 ms), difflib (for suggestions), decimal (for rates) and the grid language
+    (only an error asks whether the text was a grid) only when needed."""
     loaded = _modules_after(CHECK)
-    assert not loaded & {"typing", "shutil", "difflib", "decimal"}
+    assert not loaded & {"typing", "shutil", "difflib", "decimal", "cnnspec.language.grid"}
 
 
 def _help_width(columns: int) -> int:

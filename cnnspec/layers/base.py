@@ -69,8 +69,11 @@ WHOLE_MAP = Reading("whole map")  # each output from every position of its input
 
 
 class Layer:
-    """Base of the IR nodes. Subclasses are frozen dataclasses with a `span` field."""
+    """Base of the IR nodes. Subclasses are frozen dataclasses with a `span` field, and
+    slots: made for every statement of every spec, they are faster to build without a
+    `__dict__` (and it takes every class of the chain having `__slots__`)."""
 
+    __slots__ = ()
     keyword: ClassVar[str]  # the statement that builds it
     keras_type: ClassVar[str]  # the Keras layer class it becomes
     colour: ClassVar[str]  # its output's fill in diagrams

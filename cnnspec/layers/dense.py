@@ -11,7 +11,7 @@ from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, vector
 from cnnspec.layers.keras_args import SEEDED_WEIGHTS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dense(Layer):
     """Fully connected layer, `dense N [activation]`: sigmoid when hidden, softmax when last
     (the report's setup)."""

@@ -10,7 +10,7 @@ from cnnspec.layers.shapes import size_text
 from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, feature_map
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlobalAvgPool(Layer):
     """`gap`: an HxWxC map becomes the C channel means (a vector, so no flatten is needed)."""
 

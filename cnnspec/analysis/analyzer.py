@@ -27,7 +27,7 @@ def keras_base_name(keras_type: str) -> str:
 _BASE_NAMES = {kind: keras_base_name(kind.keras_type) for kind in KINDS}  # a lookup per layer, not a regex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
 
@@ -54,7 +54,7 @@ class LayerRow:
         return math.prod(self.output_shape)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     spec: Spec
     rows: tuple[LayerRow, ...]

@@ -47,7 +47,7 @@ def vector(layer: "Layer", shape: tuple[int, ...]) -> int:
 
 
 # How a layer reads its input's positions, for receptive fields, explain and lints.
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sliding:
     """A window moved over rows and columns (convolution, pooling)."""
 
@@ -56,7 +56,7 @@ class Sliding:
     padding: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """One of the ways a layer reads values that is not a sliding window."""
 

@@ -42,7 +42,7 @@ def suggestion(word: str, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """1-based line and column where a statement starts in its source."""
 
@@ -72,7 +72,7 @@ def require_padding(padding: str) -> None:
         raise InvalidField("padding", f"padding must be 'same' or 'valid', got '{padding}'")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spec:
     """A whole network: its name, the input shape (H, W, C) or (N,), and its layers."""
 

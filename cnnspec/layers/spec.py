@@ -92,7 +92,10 @@ class Spec:
     def __post_init__(self):
         if not self.name.strip():
             raise InvalidField("name", 'a model name cannot be empty; write one, like name "Model 3"')
-        control = next((c for c in self.name if unicodedata.category(c) == "Cc"), None)
+        # A control character is never printable: most names skip the scan, character by character.
+        control = None if self.name.isprintable() else next(
+            (c for c in self.name if unicodedata.category(c) == "Cc"), None
+        )
         if control:  # it would reach the terminal with every line that names the model
             raise InvalidField("name", f"a model name cannot hold the control character {character_name(control)}")
         if "/" in self.name:

@@ -56,6 +56,8 @@ class LayerRow:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
+    """A spec and its layers' records, in order; totals are summed when asked."""
+
     spec: Spec
     rows: tuple[LayerRow, ...]
 

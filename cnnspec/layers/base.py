@@ -64,7 +64,7 @@ class Reading:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Padded:
     """Zeros added around the map: each output reads the input pixel `before` places up and
     left of it (or a zero), so the receptive field's start moves back by `before` pixels."""

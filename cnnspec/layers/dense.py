@@ -88,7 +88,7 @@ class Dense(Layer):
         return (units,)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pointwise(Dense):
     """`pointwise N [activation] [nobias]`: Keras `Dense` on the last axis of whatever it is
     given, so on an HxWxC map each pixel's C channels become N (a 1x1 convolution by another

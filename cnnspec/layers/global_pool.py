@@ -68,7 +68,7 @@ class GlobalAvgPool(Layer):
         return cls.keyword, (shape[2],)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlobalMaxPool(GlobalAvgPool):
     """`gmp`: each channel's maximum over the whole map; `keepdims` as `gap`."""
 

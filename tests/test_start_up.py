@@ -40,6 +40,20 @@ def test_check_imports_no_module_a_valid_spec_does_not_use():
     assert not loaded & {"typing", "shutil", "difflib", "decimal", "cnnspec.language.grid"}
 
 
+def test_check_imports_only_the_kinds_its_spec_names():
+    """Model 3 is conv, pool and dense (flatten comes with dense): no other kind's module
+    loads, not even those `import cnnspec` offers by name."""
+    loaded = _modules_after(CHECK)
+    kinds = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("cnnspec.layers.")} & set(_kind_modules())
+    assert kinds == {"conv", "pool", "dense", "flatten"}
+
+
+def _kind_modules() -> set[str]:
+    from cnnspec.layers import REGISTRY
+
+    return {module for module, _ in REGISTRY.values()}
+
+
 def _help_width(columns: int) -> int:
     out = subprocess.run([sys.executable, "-m", "cnnspec", "--help"], check=True, capture_output=True, text=True,
                          cwd=ROOT, env={**os.environ, "COLUMNS": str(columns)}).stdout

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from cnnspec.errors import CnnspecError, UsageError
@@ -29,18 +30,39 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cnnspec",
         description="A compact language for convolutional networks: check, summarise, compile and train .cnn specs.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         if command not in (None, name):
-            commands.add_parser(name)
+            commands.add_parser(name, formatter_class=_Formatter)
             continue
         module = importlib.import_module(f"cnnspec.commands.{name}")
-        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP, formatter_class=_Formatter)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, command_parser=sub)
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own help, told the terminal's width: argparse would import `shutil` to ask
+    (with zlib, bz2 and lzma, 2-3 ms of every start) each time it checks an argument."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, width=_terminal_columns() - 2)  # argparse's own margin
+
+
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _command(argv: list[str]) -> str | None:

@@ -27,7 +27,7 @@ def keras_base_name(keras_type: str) -> str:
 _BASE_NAMES: dict[type, str] = {}  # kind -> its Keras base name: a lookup per layer, not a regex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
 
@@ -54,8 +54,10 @@ class LayerRow:
         return math.prod(self.output_shape)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
+    """A spec and its layers' records, in order; totals are summed when asked."""
+
     spec: Spec
     rows: tuple[LayerRow, ...]
 

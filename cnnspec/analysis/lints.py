@@ -26,6 +26,8 @@ DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly t
 
 @dataclass(frozen=True)
 class Finding:
+    """One warning of a lint: where, and what to say."""
+
     span: Span
     message: str
 

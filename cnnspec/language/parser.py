@@ -32,7 +32,7 @@ class Token(str):
         return token
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One statement as written: its grammar rule, keyword token and argument tokens."""
 

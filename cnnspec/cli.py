@@ -14,7 +14,7 @@ import sys
 from .errors import SpecError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
-            "data", "train", "compare", "sweep", "evaluate", "predict", "show")
+            "data", "train", "compare", "sweep", "evaluate", "predict", "show", "serve", "lsp")
 
 
 def build_parser() -> argparse.ArgumentParser:

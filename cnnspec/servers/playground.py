@@ -1,0 +1,279 @@
+"""`cnnspec serve`: the playground, a Starlette app over `document`, `files` and `jobs`.
+
+Every request is answered: a body over `MAX_BODY` bytes is a 413 before it is read whole,
+malformed JSON or a wrong field a 400, a path outside the folder a 400/403, a second
+training a 409; the page and its assets are the package's own (no CDN), and no spec is
+ever executed, only parsed. Off loopback, every request needs the start-up token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from importlib import resources
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ..atomic import write_text_atomic
+from ..errors import SpecError
+from ..loading import MAX_SOURCE_BYTES
+from . import document
+from .files import Refused, confined, list_specs
+from .jobs import Busy, Trainings
+
+MAX_BODY = MAX_SOURCE_BYTES + 2**20  # a spec at the size limit, JSON-escaped, fits
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
+          "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
+MAX_EPOCHS = 1000
+
+
+class Problem(Exception):
+    """A request that cannot be served: its HTTP status and a message for the page."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+async def read_json(request: Request) -> dict:
+    """The request's JSON object, reading at most `MAX_BODY` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdecimal() or int(declared) > MAX_BODY):
+        raise Problem(413, f"request bodies are at most {MAX_BODY:,} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Problem(413, f"request bodies are at most {MAX_BODY:,} bytes")
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise Problem(400, f"the request body is not JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise Problem(400, "the request body must be a JSON object")
+    return value
+
+
+def _text(body: dict) -> str:
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise Problem(400, "'text' (the spec, a string) is missing")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise Problem(413, f"a spec is at most {MAX_SOURCE_BYTES // 2**20} MiB of text")
+    return text
+
+
+def _whole(body: dict, key: str, low: int, high: int, default: int | None) -> int | None:
+    value = body.get(key, default)
+    if value is None and default is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Problem(400, f"'{key}' must be a whole number from {low} to {high:,}")
+    return value
+
+
+def create_app(folder: str | Path = ".", token: str | None = None, trainings: Trainings | None = None) -> Starlette:
+    """The playground over `folder`; with `token`, every request must carry it."""
+    root = Path(folder).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"not a folder: {folder}")
+    trainings = trainings or Trainings(root)
+
+    def page(request: Request) -> Response:
+        name, media = STATIC[request.url.path]
+        body = resources.files("cnnspec.servers").joinpath("static", name).read_bytes()
+        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
+
+    async def analyze(request: Request) -> Response:
+        body = await read_json(request)
+        view = document.inspect(_text(body))
+        return JSONResponse(document.summary(view))
+
+    async def explain(request: Request) -> Response:
+        body = await read_json(request)
+        line = _whole(body, "line", 1, 10**7, 1)
+        column = _whole(body, "column", 1, 10**7, 1)
+        view = document.inspect(_text(body))
+        if view.analysis is None:
+            return JSONResponse({"text": None})
+        index = document.row_index(view.analysis, line, column)
+        text = None if index is None else document.explain_row(view.analysis, index)
+        return JSONResponse({"text": text, "line": line})
+
+    async def diagram(request: Request) -> Response:
+        body = await read_json(request)
+        view = document.inspect(_text(body))
+        if view.analysis is None:
+            return JSONResponse({"svg": None})
+        try:
+            svg = document.diagram_svg(view.analysis)
+        except SpecError as error:
+            return JSONResponse({"svg": None, "message": error.message})
+        return JSONResponse({"svg": svg})
+
+    async def language(request: Request) -> Response:
+        return JSONResponse(document.vocabulary())
+
+    async def files(request: Request) -> Response:
+        return JSONResponse({"folder": root.name, "files": list_specs(root)})
+
+    async def file_read(request: Request) -> Response:
+        path = confined(root, request.query_params.get("path"))
+        if not path.is_file():
+            raise Problem(404, f"no such .cnn file in the served folder: {request.query_params.get('path')}")
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            raise Problem(413, f"a spec is at most {MAX_SOURCE_BYTES // 2**20} MiB of text")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise Problem(415, "this file is not UTF-8 text") from None
+        return JSONResponse({"path": path.relative_to(root).as_posix(), "text": text})
+
+    async def file_write(request: Request) -> Response:
+        body = await read_json(request)
+        path = confined(root, body.get("path"))
+        text = _text(body)
+        if not path.parent.is_dir():
+            raise Problem(404, "the folder to save in does not exist inside the served folder")
+        if path.exists() and not path.is_file():
+            raise Problem(409, "this path is not a plain file")
+        write_text_atomic(path, text)
+        return JSONResponse({"path": path.relative_to(root).as_posix(), "saved": True, "bytes": len(text.encode("utf-8"))})
+
+    async def train_start(request: Request) -> Response:
+        from ..analyzer import analyze
+        from ..loading import parse
+
+        body = await read_json(request)
+        text = _text(body)
+        epochs = _whole(body, "epochs", 1, MAX_EPOCHS, 1)
+        limit = _whole(body, "limit", 1, 10**7, None)
+        source = body.get("path") if isinstance(body.get("path"), str) else "<playground>"
+        try:
+            spec = parse(text, source)
+            analyze(spec)
+        except SpecError as error:
+            raise Problem(422, f"only a valid spec can be trained: {error.message}") from None
+        try:
+            job = trainings.start(spec, epochs, limit)
+        except Busy as busy:
+            raise Problem(409, str(busy)) from None
+        return JSONResponse({"state": job.state, "run_dir": str(job.run_dir)}, status_code=202)
+
+    async def train_stop(request: Request) -> Response:
+        if not trainings.stop():
+            raise Problem(409, "no training is running")
+        return JSONResponse({"state": "stopping"})
+
+    async def train_resume(request: Request) -> Response:
+        body = await read_json(request)
+        epochs = _whole(body, "epochs", 1, MAX_EPOCHS, None)
+        try:
+            job = trainings.resume(epochs)
+        except Busy as busy:
+            raise Problem(409, str(busy)) from None
+        except LookupError as missing:
+            raise Problem(409, str(missing)) from None
+        return JSONResponse({"state": job.state, "run_dir": str(job.run_dir)}, status_code=202)
+
+    async def train_events(request: Request) -> Response:
+        job = trainings.job
+        if job is None:
+            raise Problem(404, "no training has been started on this server")
+
+        async def stream():
+            seen = -1
+            while True:
+                events = await asyncio.to_thread(trainings.wait_events, job, seen, 10.0)
+                if await request.is_disconnected():
+                    return
+                if not events:
+                    yield ": still here\n\n"  # keeps proxies and the browser's timeout away
+                for event in events:
+                    seen = event["id"]
+                    yield f"id: {seen}\ndata: {json.dumps(event)}\n\n"
+                    if event["type"] == "state" and event["state"] in ("finished", "stopped", "failed"):
+                        return
+
+        return StreamingResponse(stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
+
+    routes = [Route(path, page, methods=["GET"]) for path in STATIC] + [
+        Route("/api/analyze", analyze, methods=["POST"]),
+        Route("/api/explain", explain, methods=["POST"]),
+        Route("/api/diagram", diagram, methods=["POST"]),
+        Route("/api/language", language, methods=["GET"]),
+        Route("/api/files", files, methods=["GET"]),
+        Route("/api/file", file_read, methods=["GET"]),
+        Route("/api/file", file_write, methods=["PUT"]),
+        Route("/api/train", train_start, methods=["POST"]),
+        Route("/api/train/stop", train_stop, methods=["POST"]),
+        Route("/api/train/resume", train_resume, methods=["POST"]),
+        Route("/api/train/events", train_events, methods=["GET"]),
+    ]
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, Refused):
+            return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        if isinstance(exc, Problem):
+            return JSONResponse({"error": exc.message}, status_code=exc.status)
+        return JSONResponse({"error": f"internal error: {type(exc).__name__}"}, status_code=500)
+
+    middleware = [Middleware(TokenGate, token=token)] if token else []
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={Problem: problem, Refused: problem, Exception: problem})
+
+
+class TokenGate:
+    """ASGI middleware: 401 unless the request carries the token (header or `?token=`)."""
+
+    def __init__(self, app, token: str):
+        self.app, self.token = app, token
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            request = Request(scope)
+            given = request.headers.get("x-cnnspec-token") or request.query_params.get("token") or ""
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                response = JSONResponse({"error": "this server needs its token: open the link printed at start-up"},
+                                        status_code=401)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def is_loopback(host: str) -> bool:
+    """
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0"), is_loopback("localhost")
+    (True, True, False, True)
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8000, log=print) -> None:
+    """Run the playground until interrupted; off loopback, with a token printed here."""
+    import uvicorn
+
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    app = create_app(folder, token)
+    shown = f"[{host}]" if ":" in host else host
+    link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    log(f"cnnspec playground on {link} serving {Path(folder).resolve()} (Ctrl-C stops it)")
+    if token:
+        log(f"bound to {host}, not loopback: every request needs the token {token}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=200,
+                h11_max_incomplete_event_size=64 * 1024)

@@ -264,7 +264,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8000, log=print) -> None:
+def _say(line: str) -> None:
+    print(line, flush=True)  # at once, even into a pipe: the link is what a user waits for
+
+
+def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8000, log=_say) -> None:
     """Run the playground until interrupted; off loopback, with a token printed here."""
     import uvicorn
 

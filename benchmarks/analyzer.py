@@ -5,9 +5,13 @@ Prints, measured in one run on this machine:
 - Keras 3 building the same model and counting its parameters, per model;
 - whole-process `cnnspec check specs/*.cnn` against a Python process that imports Keras
   and builds the seven report models;
+- whole-process `cnnspec check specs/model3.cnn` against `python -c pass`, alternating
+  (target: within 3x), as this environment runs them and with Python's bytecode cache on
+  (an installed package has its .pyc files; PYTHONDONTWRITEBYTECODE=1 here compiles
+  every module of every process from source);
 and the ratios. Run: `.venv/bin/python benchmarks/analyzer.py`.
 
-`--against REV` also times parse+analyze of the same texts with the cnnspec of git
+`--start-up` measures only the start-up pairs. `--against REV` also times parse+analyze of the same texts with the cnnspec of git
 revision REV (say, the commit before a refactor), old and new alternating in fresh
 processes, and prints the ratio: a slowdown shows in one run, whatever the machine's load.
 """
@@ -105,7 +109,34 @@ def against(revision: str, rounds: int = 5) -> None:
     print(f"new / old:                   {new / old:10.2f}x")
 
 
+def start_up_ratio(repeats: int, bytecode_cache: bool) -> tuple[float, float]:
+    """Median seconds of `python -c pass` and of `cnnspec check specs/model3.cnn`, alternating."""
+    env = dict(os.environ)
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    check = [sys.executable, "-m", "cnnspec", "check", str(ROOT / "specs" / "model3.cnn")]
+    subprocess.run(check, check=True, capture_output=True, cwd=ROOT, env=env)  # writes the .pyc files, if on
+    bare, full = [], []
+    for _ in range(repeats):
+        for argv, times in (([sys.executable, "-c", "pass"], bare), (check, full)):
+            start = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env=env)
+            times.append(time.perf_counter() - start)
+    return statistics.median(bare), statistics.median(full)
+
+
+def print_start_up(repeats: int = 21) -> None:
+    for cached in (False, True):
+        bare, full = start_up_ratio(repeats, cached)
+        label = "with .pyc" if cached else "as run here"
+        print(f"check model3.cnn ({label}): {full * 1e3:6.0f} ms whole process; python -c pass {bare * 1e3:.0f} ms; "
+              f"ratio {full / bare:.2f}x   (target <= 3x)")
+
+
 def main() -> None:
+    if "--start-up" in sys.argv:
+        print_start_up()
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--against":
         against(sys.argv[2])
         return
@@ -121,6 +152,7 @@ def main() -> None:
     print(f"cnnspec check specs/*.cnn:   {check_s * 1e3:10.0f} ms whole process")
     print(f"Keras process, same models:  {keras_process_s * 1e3:10.0f} ms whole process")
     print(f"ratio (whole process):       {keras_process_s / check_s:10.1f}x   (target >= 10x)")
+    print_start_up()
 
 
 if __name__ == "__main__":

@@ -17,19 +17,44 @@ COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "em
             "data", "train", "compare", "sweep", "evaluate", "predict", "show", "serve", "lsp")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, given the command being run, of that one alone.
+
+    Given a command, the others are only names (its own help and errors never show them),
+    and only its module is imported: a run pays for no other command's arguments (some
+    import what their choices come from). Without one, every command lists its help.
+    """
     parser = argparse.ArgumentParser(
         prog="cnnspec",
         description="A compact language for convolutional networks: check, summarise, compile and train .cnn specs.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
+        if command not in (None, name):
+            commands.add_parser(name)
+            continue
         module = importlib.import_module(f"cnnspec.commands.{name}")
         sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, command_parser=sub)
     return parser
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command `argv` runs (its first word, when no option comes before it), if any."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
+class _Version(argparse.Action):
+    """`--version`: the installed version, looked up only when asked (importlib.metadata is slow to load)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help="show the version and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
@@ -42,7 +67,8 @@ def _version() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_command(argv))
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # told by the command's own parser, so that its usage is the one shown

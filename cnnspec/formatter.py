@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from .ir import Spec
 from .layers import Flatten
 from .loading import first_grid_slot, grid_error, normalize_newlines, parse
-from .parser import Statement, parse_statements
+from .parser import STRING_PATTERN, Statement, parse_statements
 from .layers.base import ALL_OPTIONS
 from .statements import header_statements
 
 # A string runs to its closing quote; '#' outside a string starts the comment.
-_CODE_PIECE = re.compile(r'"[^"\n]*"?|[^"#]+')
+_CODE_PIECE = re.compile(f'{STRING_PATTERN}|[^"#]+')
 _OPTION_ROLES = {"STRIDE": "stride", "SAME": "padding", "VALID": "padding", "WORD": "activation"}
 COMMENT_GAP = 2
 

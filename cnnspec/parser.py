@@ -8,15 +8,11 @@ the first.
 from __future__ import annotations
 
 import functools
-import importlib.resources
+import json
 import re
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-
-from lark import Lark
-from lark.parsers.lalr_analysis import Shift
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .errors import Diagnostic
 
@@ -47,6 +43,8 @@ class Statement:
 
 def grammar_text() -> str:
     """The grammar shipped in the package (mapped from the top-level grammars/ folder)."""
+    import importlib.resources  # only to rebuild the tables and in tests: a run reads the tables
+
     try:
         folder = importlib.resources.files("cnnspec.grammars")
     except ModuleNotFoundError:
@@ -55,10 +53,17 @@ def grammar_text() -> str:
     return folder.joinpath("cnnspec.lark").read_text("utf-8")
 
 
+TABLES_PATH = Path(__file__).with_name("parse_tables.json")
+# Lark's tables for the grammar, built when it last changed (see cnnspec.grammar_tables).
+_TABLES = json.loads(TABLES_PATH.read_text("utf-8"))
 # The statement rules, in the grammar's order: `name`, `input`, then every layer keyword.
-STATEMENTS = tuple(
-    rule.strip() for rule in re.search(r"^\?statement:(.*)$", grammar_text(), re.MULTILINE).group(1).split("|")
-)
+STATEMENTS = tuple(_TABLES["statements"])
+_TERMINALS = dict(_TABLES["terminals"])
+# A quoted name (the grammar's STRING), or one left open, which runs to the end of its line;
+# and a comment (COMMENT). Inside either, '|', '#', grid characters and quotes are text:
+# the grid reader and the formatter cut texts with these, so all agree with the lexer.
+STRING_PATTERN = f'(?:{_TERMINALS["STRING"]})|"[^"\\n]*'
+COMMENT_PATTERN = _TERMINALS["COMMENT"]
 
 
 class _Lexer:
@@ -70,74 +75,129 @@ class _Lexer:
     only its line count matters.
     """
 
-    def __init__(self, terminals, ignore):
-        keywords = {t.pattern.value: t.name for t in terminals if t.pattern.type == "str" and t.pattern.value.isalpha()}
-        matchers = [t for t in terminals if t.pattern.value not in keywords]
-        matchers.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+    def __init__(self, terminals: list[list[str]], keywords: dict[str, str], ignore: list[str]):
         self.keywords = keywords
         self.ignore = frozenset(ignore)
-        alternatives = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in matchers)
-        self.scan = re.compile(f"[ \\t\\f\\r]*(?:{alternatives})").match
-        self.separator_run = re.compile(r"(?:[ \t\f\r]*(?:#[^\n]*)?(?:\r?\n|\|))*").match
+        self.lines: dict[str, tuple[tuple[str, str, int], ...]] = {}
+        # A comment runs to the end of its line: a '|' inside one separates nothing.
+        separator_run = r"(?:[ \t\f\r]*(?:#[^\n]*\n|\r?\n|\|))*"
+        alternatives = "|".join(
+            f"(?P<{name}>{pattern}{separator_run if name == '_SEP' else ''})" for name, pattern in terminals
+        )
+        # Any other character is an error: matched here so that finditer never skips one.
+        self.scan = re.compile(f"[ \\t\\f\\r]*(?:{alternatives}|(?P<_UNEXPECTED>[\\s\\S]))").finditer
 
     def lex(self, data: str):
-        scan, keywords, ignore, separator_run = self.scan, self.keywords, self.ignore, self.separator_run
-        position, line, line_start, end = 0, 1, 0, len(data)
-        while position < end:
-            match = scan(data, position)
-            if match is None:
-                position += len(data[position:]) - len(data[position:].lstrip(" \t\f\r"))
-                raise UnexpectedCharacters(data, position, line, position - line_start + 1)
+        keywords, ignore = self.keywords, self.ignore
+        new = str.__new__  # Token(...) inlined: a call per token is a fifth of the lexer's time
+        line, line_start = 1, 0
+        for match in self.scan(data):
             kind = match.lastgroup
-            position = match.end()
             if kind == "_SEP":
                 start = match.start(kind)
-                position = separator_run(data, position).end()
-                value = data[start:position]
+                value = match.group(kind)
                 yield Token(kind, value, line, start - line_start + 1)
                 if "\n" in value:
                     line += value.count("\n")
                     line_start = start + value.rindex("\n") + 1
+            elif kind == "_UNEXPECTED":
+                from lark.exceptions import UnexpectedCharacters  # Lark words the error
+
+                position = match.start(kind)
+                raise UnexpectedCharacters(data, position, line, position - line_start + 1)
             elif kind not in ignore:
                 value = match.group(kind)
-                yield Token(keywords.get(value, kind) if kind == "WORD" else kind, value, line, position - len(value) - line_start + 1)
+                token = new(Token, value)
+                token.type = keywords.get(value, kind) if kind == "WORD" else kind
+                token.line, token.column = line, match.end() - len(value) - line_start + 1
+                yield token
+
+
+    def lex_lines(self, data: str) -> list[Token] | None:
+        """The tokens of `lex(data)`, each line lexed once per process (a spec's lines recur:
+        the same header and layers in model after model, variant after variant); None when a
+        line does not lex. Strings and comments end with their line, so lines lex alone; the
+        separators between them merge as `lex` merges a run of them (their text, never part
+        of a statement, is not kept)."""
+        tokens, seen, new = [], self.lines, str.__new__
+        for number, line in enumerate(data.split("\n"), 1):
+            if number > 1 and (not tokens or tokens[-1].type != "_SEP"):
+                tokens.append(Token("_SEP", "\n", number - 1, 0))
+            found = seen.get(line)
+            if found is None:
+                try:
+                    lexed = list(self.lex(line))
+                except Exception:  # noqa: BLE001 - UnexpectedCharacters: the caller lexes the whole text
+                    return None
+                if len(seen) < MAX_LINES:
+                    seen[line] = tuple((token.type, str(token), token.column) for token in lexed)
+                for token in lexed:
+                    if token.type != "_SEP" or not tokens or tokens[-1].type != "_SEP":
+                        token.line = number
+                        tokens.append(token)
+                continue
+            for kind, value, column in found:
+                if kind != "_SEP" or not tokens or tokens[-1].type != "_SEP":
+                    token = new(Token, value)
+                    token.type, token.line, token.column = kind, number, column
+                    tokens.append(token)
+        return tokens
+
+
+MAX_LINES = 16384  # distinct lines remembered by the lexer
 
 
 class _Grammar:
     """Lark's LALR(1) tables for grammars/cnnspec.lark, run by a loop specialised to it.
 
-    Lark builds the tables; this loop shifts and reduces exactly as Lark's parser does, but
-    keeps only what the builder needs: a `Statement` per statement rule, the tokens of
-    every other rule spliced into their parent, and separators dropped (as Lark filters
-    `_`-terminals). It is about twice as fast as Lark's general tree builder.
+    Lark builds the tables when the grammar changes (`cnnspec.grammar_tables`, shipped as
+    `cnnspec.parse_tables`); this loop shifts and reduces exactly as Lark's parser does
+    (tests/test_grammar_tables.py compares the two), but keeps only what the builder needs:
+    a `Statement` per statement rule, the tokens of every other rule spliced into their
+    parent, and separators dropped (as Lark filters `_`-terminals). It is about twice as
+    fast as Lark's general tree builder, and Lark is imported only to word a syntax error.
     """
 
-    def __init__(self):
-        lark = Lark(grammar_text(), parser="lalr", lexer="basic", start=["start", "statement"])
-        self.lexer = _Lexer(lark.terminals, lark.ignore_tokens)
-        self.tables = {}
-        for start in ("start", "statement"):
-            conf = lark.parse_interactive(start=start).parser_state.parse_conf
-            # Plain str symbols: Lark names rules with its Token class, whose __eq__ is slow.
-            actions = {
-                state: {
-                    str(symbol): (True, target) if action is Shift else (False, (str(target.origin.name), len(target.expansion)))
-                    for symbol, (action, target) in row.items()
-                }
-                for state, row in conf.states.items()
-            }
-            self.tables[start] = (actions, conf.start_state, conf.end_state)
+    def __init__(self, tables: dict):
+        self.lexer = _Lexer(tables["terminals"], tables["keywords"], tables["ignore"])
+        self.tables = tables["tables"]
+        self.plans: dict[tuple[str, ...], list[tuple[str, int, int]]] = {}
 
     def parse(self, text: str, start: str = "start") -> list[Statement]:
         """The statements of `text`; a Lark `UnexpectedInput` where it breaks the grammar.
 
+        LALR actions depend on token types alone, so the statements' places in a sequence of
+        token types are found once (`_run`) and reused for every text of the same shape
+        (a sweep's variants, the same model with other sizes). A text that does not lex
+        is run token by token, so its first error is the one Lark's own loop would meet.
+        """
+        tokens = self.lexer.lex_lines(text)
+        key = None if tokens is None else (start, *[token.type for token in tokens])
+        plan = self.plans.get(key)
+        if plan is None:
+            try:
+                statements, plan = self._run(tokens, start)
+            except Exception:  # noqa: BLE001 - a syntax error (or a line that does not lex):
+                # run the lexer and the loop together, so the first error is the one Lark meets
+                return self._run(self.lexer.lex(text), start)[0]
+            if len(self.plans) < MAX_PLANS:
+                self.plans[key] = plan
+            return statements
+        return [Statement(kind, tokens[first], tuple(tokens[first + 1 : last])) for kind, first, last in plan]
+
+    def _run(self, tokens, start: str) -> tuple[list[Statement], list[tuple[str, int, int]]]:
+        """The LALR loop: the statements, and each one's (rule, first token, end) in the token list.
+
         Statements never nest, so the tokens shifted since the last statement rule was
-        reduced are exactly the next statement's.
+        reduced are exactly the next statement's; separators are dropped, as Lark drops
+        `_`-terminals, and they end every statement but the last, so each statement's
+        tokens are contiguous.
         """
         actions, state, end_state = self.tables[start]
         states, statements, pending = [state], [], []  # LALR states; results; current statement
+        plan, first = [], None
         line, column = 1, 1
-        for token in chain(self.lexer.lex(text), (None,)):
+        for index, token in enumerate(chain(tokens, (None,))):
             if token is None:  # all tokens fed: reduce what is left at the end of input
                 token = Token("$END", "", line, column)
             else:
@@ -148,11 +208,15 @@ class _Grammar:
                 try:
                     shift, target = row[kind]
                 except KeyError:
+                    from lark.exceptions import UnexpectedToken  # Lark words the error
+
                     expected = {s for s in row if s.isupper() or s.startswith("$")}
                     raise UnexpectedToken(token, expected, state=states[-1]) from None
                 if shift:
                     states.append(target)
                     if kind[0] != "_":
+                        if not pending:
+                            first = index
                         pending.append(token)
                     break
                 name, size = target
@@ -160,20 +224,36 @@ class _Grammar:
                     del states[-size:]
                 if name in _STATEMENT_KINDS:
                     statements.append(Statement(name, pending[0], tuple(pending[1:])))
+                    plan.append((name, first, first + len(pending)))
                     pending.clear()
                 target = actions[states[-1]][name][1]
-                if target == end_state:  # the start symbol: the whole input is reduced
-                    return statements
+                if target == end_state and kind == "$END":  # the start symbol, and nothing follows
+                    return statements, plan
                 states.append(target)
         raise AssertionError("the LALR tables accept only at the end of input")
 
 
+MAX_PLANS = 4096  # distinct token-type sequences remembered; beyond, texts are run token by token
 _STATEMENT_KINDS = frozenset(STATEMENTS)
+
+
+def load_tables(data: dict) -> dict:
+    """The shipped tables (cnnspec/parse_tables.json, written by `cnnspec.grammar_tables`)
+    in the form `_Grammar` runs: per start symbol, (actions by state, start state, end state)."""
+    tables = {
+        start: (
+            {state: {symbol: (True, target) if shift else (False, tuple(target)) for symbol, shift, target in row}
+             for state, row in enumerate(table["rows"])},
+            0, table["end_state"],
+        )
+        for start, table in data["tables"].items()
+    }
+    return {"terminals": data["terminals"], "keywords": data["keywords"], "ignore": data["ignore"], "tables": tables}
 
 
 @functools.cache
 def _parser() -> _Grammar:
-    return _Grammar()
+    return _Grammar(load_tables(_TABLES))
 
 
 def parse_statement(text: str) -> Statement:
@@ -184,12 +264,17 @@ def parse_statement(text: str) -> Statement:
 
 def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diagnostic]]:
     """All statements that parse, and a diagnostic for each one that does not."""
-    from .syntax_messages import describe
-
     try:
         return _parser().parse(text, start="start"), []
-    except UnexpectedInput:
-        pass
+    except Exception as error:  # noqa: BLE001 - the parser raises only Lark's UnexpectedInput
+        from lark.exceptions import UnexpectedInput
+
+        if not isinstance(error, UnexpectedInput):
+            raise
+    from lark.exceptions import UnexpectedInput
+
+    from .syntax_messages import describe
+
     statements, diagnostics = [], []
     lines = text.split("\n")
     for line, column, chunk in _statement_chunks(text):
@@ -205,7 +290,7 @@ def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diag
 
 
 # A string runs to its closing quote or the end of the line; a comment to the end of the line.
-_PIECE = re.compile(r'"[^"\n]*"?|#[^\n]*|[|\n]|[^"#|\n]+')
+_PIECE = re.compile(f'{STRING_PATTERN}|{COMMENT_PATTERN}|[|\\n]|[^"#|\\n]+')
 
 
 _BLANK = " \t\f\r"
@@ -228,3 +313,24 @@ def _statement_chunks(text: str):
             lead = len(piece) - len(piece.lstrip(_BLANK))
             first = match.start() + lead if first is None else first
             last = match.start() + len(piece.rstrip(_BLANK))
+
+
+def complete_statements(text: str, final: bool = False) -> tuple[list[str], str]:
+    """The statements ended by a separator in `text`, and the unfinished text after them
+    (or, when `final`, every statement and nothing left).
+
+    Strings and comments are skipped as the lexer skips them, so a '|' inside a quoted name
+    ends nothing; blank statements are left out, as in `_statement_chunks`.
+
+    >>> complete_statements('name "a|b" | conv 3x3x4 # c\\ndense 1')
+    (['name "a|b"', 'conv 3x3x4'], 'dense 1')
+    """
+    if final:
+        return [chunk for _, _, chunk in _statement_chunks(text)], ""
+    last = -1
+    for match in _PIECE.finditer(text):
+        if match.group() in ("|", "\n"):
+            last = match.start()
+    if last < 0:
+        return [], text
+    return [chunk for _, _, chunk in _statement_chunks(text[:last])], text[last + 1 :]

@@ -185,9 +185,10 @@ def test_malformed_grid_syntax_is_an_error_at_the_exact_place(text, line, column
 
 def test_a_grid_too_large_to_sweep_is_refused_where_it_grows_past_the_limit():
     ten = "{" + ",".join(map(str, range(1, 11))) + "}"
-    text = f"conv 3x3x{ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten}"
-    with pytest.raises(SpecSyntaxError, match="grows past 1,000,000 variants"):
+    text = f"conv 3x3x{ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten} | dense {ten}"
+    with pytest.raises(SpecSyntaxError, match="grows past 10,000,000 variants") as caught:
         parse_grid(text)
+    assert caught.value.column == text.rindex("{") + 1
 
 
 def _first_error(grid, variant):

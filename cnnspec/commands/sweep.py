@@ -47,13 +47,28 @@ def run(args) -> int:
     if args.train and not args.out:
         print("cnnspec sweep: --train needs --out DIR for the runs and the comparison", file=sys.stderr)
         return 2
-    result = sweep(load_grid(args.file), Budget(args.max_params, args.max_macs))
+    grid, budget = load_grid(args.file), Budget(args.max_params, args.max_macs)
+    if not args.train:
+        return _stream(grid, budget, args.format)
+    result = sweep(grid, budget)
     write_stdout(SWEEP_FORMATS[args.format](result))
     if not result.survivors:
         return 1
-    if args.train:
-        return _train(result, args)
-    return 0
+    return _train(result, args)
+
+
+def _stream(grid, budget, format_: str) -> int:
+    """The static report only: two streaming passes, a few numbers per variant in memory."""
+    from ..render.sweep_stream import STREAM_FORMATS
+    from ..sweep_stream import StreamedSweep, progress_reporter
+
+    progress = progress_reporter(grid.size)
+    result = StreamedSweep(grid, budget, progress)
+    if progress is not None:
+        print(f"sweep: {grid.size:,} variants analysed; writing the report", file=sys.stderr, flush=True)
+    STREAM_FORMATS[format_](result, sys.stdout.write)
+    sys.stdout.flush()
+    return 0 if result.surviving else 1
 
 
 def _train(result, args) -> int:

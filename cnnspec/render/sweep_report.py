@@ -28,38 +28,59 @@ def choices_text(result: VariantResult) -> str:
     return " ".join(result.variant.choices) or "(no choices)"
 
 
-def _headline(sweep: SweepResult) -> str:
-    budget = []
-    if sweep.budget.max_params is not None:
-        budget.append(f"params <= {sweep.budget.max_params:,}")
-    if sweep.budget.max_macs is not None:
-        budget.append(f"MACs <= {sweep.budget.max_macs:,}")
-    limits = f" ({', '.join(budget)})" if budget else ""
+def headline(source: str, budget, total: int, invalid: int, over_budget: int, surviving: int, frontier: int) -> str:
+    """The report's first line: the counts, and the budget when there is one."""
+    limits = []
+    if budget.max_params is not None:
+        limits.append(f"params <= {budget.max_params:,}")
+    if budget.max_macs is not None:
+        limits.append(f"MACs <= {budget.max_macs:,}")
+    within = f" ({', '.join(limits)})" if limits else ""
     return (
-        f"{sweep.grid.source}: {sweep.total:,} variant{'s' * (sweep.total != 1)}: "
-        f"{len(sweep.invalid):,} invalid, {len(sweep.over_budget):,} over budget{limits}, "
-        f"{len(sweep.survivors):,} surviving, {len(sweep.frontier):,} on the Pareto frontier"
+        f"{source}: {total:,} variant{'s' * (total != 1)}: "
+        f"{invalid:,} invalid, {over_budget:,} over budget{within}, "
+        f"{surviving:,} surviving, {frontier:,} on the Pareto frontier"
     )
 
 
+def _headline(sweep: SweepResult) -> str:
+    return headline(sweep.grid.source, sweep.budget, sweep.total, len(sweep.invalid), len(sweep.over_budget),
+                    len(sweep.survivors), len(sweep.frontier))
+
+
+def survivor_row(frontier: bool, variant, params: int, macs: int, memory_bytes: int, shapes: str) -> list[str]:
+    """A survivor's cells in the text and Markdown tables."""
+    return ["*" if frontier else "", variant.id, " ".join(variant.choices) or "(no choices)",
+            f"{params:,}", f"{macs:,}", readable_size(memory_bytes), shapes]
+
+
 def _survivor_rows(sweep: SweepResult) -> list[list[str]]:
-    return [
-        ["*" if result.frontier else "", result.variant.id, choices_text(result), f"{result.params:,}",
-         f"{result.macs:,}", readable_size(result.memory_bytes), shapes_text(result)]
-        for result in sweep.survivors
-    ]
+    return [survivor_row(r.frontier, r.variant, r.params, r.macs, r.memory_bytes, shapes_text(r)) for r in sweep.survivors]
+
+
+def first_errors(places) -> list[str]:
+    """The first error at each of the first few places where variants fail, with their counts.
+
+    `places`: (error, number of variants failing there) per place, in expansion order.
+    """
+    lines = []
+    for error, count in places[:FIRST_ERRORS]:
+        others = f"\n    ... and {count - 1:,} more variant{'s' * (count != 2)} failing at this place" if count > 1 else ""
+        lines.append(str(error) + others)
+    if len(places) > FIRST_ERRORS:
+        rest = sum(count for _, count in places[FIRST_ERRORS:])
+        lines.append(f"... and {rest:,} invalid variants failing elsewhere (--format csv lists every error)")
+    return lines
 
 
 def _first_errors(sweep: SweepResult) -> list[str]:
-    """The first error at each of the first few places where variants fail, with their counts."""
-    lines = []
-    for result, count in sweep.error_places[:FIRST_ERRORS]:
-        others = f"\n    ... and {count - 1:,} more variant{'s' * (count != 2)} failing at this place" if count > 1 else ""
-        lines.append(str(result.error) + others)
-    if len(sweep.error_places) > FIRST_ERRORS:
-        rest = sum(count for _, count in sweep.error_places[FIRST_ERRORS:])
-        lines.append(f"... and {rest:,} invalid variants failing elsewhere (--format csv lists every error)")
-    return lines
+    return first_errors([(result.error, count) for result, count in sweep.error_places])
+
+
+def over_budget_line(ids: list[str], count: int) -> str:
+    """The first ten over-budget ids, and how many there are when more."""
+    more = f", ... ({count:,} in all)" if count > 10 else ""
+    return f"over budget: {', '.join(ids[:10])}{more}"
 
 
 HEADER = ["", "id", "choices", "params", "MACs", "memory", "output shapes"]
@@ -70,39 +91,57 @@ def render_text(sweep: SweepResult) -> str:
     lines = [_headline(sweep)]
     lines += _first_errors(sweep)
     if sweep.over_budget:
-        ids = ", ".join(result.variant.id for result in sweep.over_budget[:10])
-        more = f", ... ({len(sweep.over_budget):,} in all)" if len(sweep.over_budget) > 10 else ""
-        lines.append(f"over budget: {ids}{more}")
+        lines.append(over_budget_line([result.variant.id for result in sweep.over_budget[:10]], len(sweep.over_budget)))
     rows = _survivor_rows(sweep)
     if rows:
-        table = [HEADER, *rows]
-        widths = [max(len(row[column]) for row in table) for column in range(len(HEADER))]
+        widths = column_widths(rows)
         lines.append("")
-        for row in table:
-            cells = [cell.rjust(width) if column in RIGHT_ALIGNED else cell.ljust(width)
-                     for column, (cell, width) in enumerate(zip(row, widths))]
-            lines.append("  ".join(cells).rstrip())
+        lines += [table_line(row, widths) for row in [HEADER, *rows]]
         lines += ["", FRONTIER_NOTE]
     return "\n".join(lines) + "\n"
+
+
+def column_widths(rows) -> list[int]:
+    """The width of each column of the survivors' table, its header included."""
+    widths = [len(cell) for cell in HEADER]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row)]
+    return widths
+
+
+def table_line(row: list[str], widths: list[int]) -> str:
+    cells = [cell.rjust(width) if column in RIGHT_ALIGNED else cell.ljust(width)
+             for column, (cell, width) in enumerate(zip(row, widths))]
+    return "  ".join(cells).rstrip()
+
+
+MARKDOWN_HEADER = [
+    "| frontier | id | choices | params | MACs | memory | output shapes |",
+    "|:-:|:--|:--|--:|--:|--:|:--|",
+]
+
+
+def markdown_row(row: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
 
 
 def render_markdown(sweep: SweepResult) -> str:
     lines = [_headline(sweep), ""]
     if sweep.invalid:
         lines += ["```", *_first_errors(sweep), "```", ""]
-    lines += [
-        "| frontier | id | choices | params | MACs | memory | output shapes |",
-        "|:-:|:--|:--|--:|--:|--:|:--|",
-    ]
-    for row in _survivor_rows(sweep):
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    lines += MARKDOWN_HEADER
+    lines += [markdown_row(row) for row in _survivor_rows(sweep)]
     lines += ["", FRONTIER_NOTE]
     return "\n".join(lines) + "\n"
 
 
-def _error_text(result: VariantResult) -> str | None:
+def error_text(error) -> str | None:
     """The error's `file:line:col: error: message` lines, without the source lines and carets."""
-    return "\n".join(diagnostic.render().split("\n", 1)[0] for diagnostic in result.error.diagnostics) if result.error else None
+    return "\n".join(diagnostic.render().split("\n", 1)[0] for diagnostic in error.diagnostics) if error else None
+
+
+def _error_text(result: VariantResult) -> str | None:
+    return error_text(result.error)
 
 
 CSV_COLUMNS = ["id", "choices", "valid", "within_budget", "frontier", "params", "macs",

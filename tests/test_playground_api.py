@@ -150,3 +150,30 @@ def test_off_loopback_every_request_needs_the_token(folder):
     assert client.post("/api/analyze", json={"text": "dense 10"}).status_code == 401
     assert client.get("/?token=s3cret").status_code == 200
     assert client.post("/api/analyze", json={"text": "dense 10"}, headers={"X-Cnnspec-Token": "s3cret"}).status_code == 200
+
+
+def test_one_training_at_a_time_the_second_is_refused_with_a_409(folder):
+    import threading
+    from types import SimpleNamespace
+
+    from cnnspec.servers.jobs import Trainings
+
+    release = threading.Event()
+
+    def slow_train(spec, config, log):
+        log(f"{spec.name}: training")
+        release.wait(30)
+        return SimpleNamespace(results={"test_accuracy": 0.5})
+
+    trainings = Trainings(folder, train=slow_train)
+    client = TestClient(create_app(folder, trainings=trainings), raise_server_exceptions=False)
+    first = client.post("/api/train", json={"text": "dense 10", "epochs": 1, "limit": 100})
+    assert first.status_code == 202 and first.json()["run_dir"].startswith("runs/")
+    second = client.post("/api/train", json={"text": "dense 10"})
+    assert second.status_code == 409 and "already running" in second.json()["error"]
+    release.set()
+    trainings._thread.join(10)
+    assert [e["state"] for e in trainings.job.events if e["type"] == "state"] == ["running", "finished"]
+    stream = client.get("/api/train/events").text  # a finished job's events, then the end
+    assert '"state": "finished"' in stream and '"type": "log"' in stream
+    assert client.post("/api/train", json={"text": "dense 10"}).status_code == 202

@@ -79,6 +79,13 @@ class Trainings:
             self._thread.start()
         return job
 
+    def shown(self, path: Path) -> str:
+        """A path as the page shows it: relative to the served folder, never absolute."""
+        try:
+            return path.resolve().relative_to(self.folder.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
     def _emit(self, event: dict) -> None:
         with self._lock:
             if self.job is None:
@@ -115,7 +122,7 @@ class Trainings:
                 interrupted = True  # the trainer logs once more on its way out: let that through
                 raise KeyboardInterrupt
 
-        self._emit({"type": "state", "state": "running", "run_dir": str(job.run_dir), "resume": resume})
+        self._emit({"type": "state", "state": "running", "run_dir": self.shown(job.run_dir), "resume": resume})
         job.state = "running"
         try:
             spec = parse(job.spec_text, job.source)
@@ -125,11 +132,11 @@ class Trainings:
                 config = TrainConfig(epochs=job.epochs, limit=job.limit, out=str(job.run_dir))
             result = (self._train or train)(spec, config, log=log)
             job.state = "finished"
-            self._emit({"type": "state", "state": "finished", "run_dir": str(job.run_dir),
+            self._emit({"type": "state", "state": "finished", "run_dir": self.shown(job.run_dir),
                         "test_accuracy": result.results.get("test_accuracy")})
         except KeyboardInterrupt:
             job.state = "stopped"
-            self._emit({"type": "state", "state": "stopped", "run_dir": str(job.run_dir),
+            self._emit({"type": "state", "state": "stopped", "run_dir": self.shown(job.run_dir),
                         "resumable": job.run_dir.is_dir()})
         except SpecError as error:
             job.state = "failed"

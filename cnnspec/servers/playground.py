@@ -165,7 +165,7 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
             job = trainings.start(spec, epochs, limit)
         except Busy as busy:
             raise Problem(409, str(busy)) from None
-        return JSONResponse({"state": job.state, "run_dir": str(job.run_dir)}, status_code=202)
+        return JSONResponse({"state": job.state, "run_dir": trainings.shown(job.run_dir)}, status_code=202)
 
     async def train_stop(request: Request) -> Response:
         if not trainings.stop():
@@ -181,7 +181,7 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
             raise Problem(409, str(busy)) from None
         except LookupError as missing:
             raise Problem(409, str(missing)) from None
-        return JSONResponse({"state": job.state, "run_dir": str(job.run_dir)}, status_code=202)
+        return JSONResponse({"state": job.state, "run_dir": trainings.shown(job.run_dir)}, status_code=202)
 
     async def train_events(request: Request) -> Response:
         job = trainings.job

@@ -259,11 +259,13 @@ function drawCurves() {
   if (!curves.length) return;
   const series = [["loss", "#1f5fbf"], ["val_loss", "#d2691e"]];
   const values = curves.flatMap((e) => series.map(([k]) => e[k]).filter((v) => v !== null && isFinite(v)));
-  const top = Math.max(...values) * 1.1 || 1, epochs = Math.max(curves[curves.length - 1].epochs, curves.length);
+  const high = Math.max(...values), low = Math.min(...values), margin = (high - low) * 0.1 || high * 0.05 || 1;
+  const top = high + margin, bottom = Math.max(0, low - margin);
+  const epochs = Math.max(curves[curves.length - 1].epochs, curves.length);
   const x = (epoch) => 30 + (canvas.width - 40) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 0.5);
-  const y = (v) => canvas.height - 20 - (canvas.height - 30) * (v / top);
+  const y = (v) => canvas.height - 20 - (canvas.height - 30) * ((v - bottom) / (top - bottom));
   g.fillStyle = "#555"; g.font = "11px sans-serif";
-  g.fillText(top.toFixed(3), 2, 12); g.fillText("0", 2, canvas.height - 20); g.fillText(`epochs 1-${epochs}`, 30, canvas.height - 4);
+  g.fillText(top.toFixed(3), 2, 12); g.fillText(bottom.toFixed(3), 2, canvas.height - 22); g.fillText(`epochs 1-${epochs}`, 30, canvas.height - 4);
   for (const [key, colour] of series) {
     g.strokeStyle = g.fillStyle = colour; g.beginPath();
     curves.forEach((e, i) => { if (e[key] !== null) { i ? g.lineTo(x(e.epoch), y(e[key])) : g.moveTo(x(e.epoch), y(e[key])); } });

@@ -160,7 +160,7 @@ def test_one_training_at_a_time_the_second_is_refused_with_a_409(folder):
 
     release = threading.Event()
 
-    def slow_train(spec, config, log):
+    def slow_train(spec, config, log, stop):
         log(f"{spec.name}: training")
         release.wait(30)
         return SimpleNamespace(results={"test_accuracy": 0.5})

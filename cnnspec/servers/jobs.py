@@ -1,10 +1,10 @@
 """One training at a time, in a thread, with stop and resume; epochs go out as events.
 
 It runs `cnnspec.training.train` itself, so a run started from the page is the run
-`cnnspec train` makes (same directory layout, same checkpoints). Stopping is asked of the
-trainer the way Ctrl-C asks it: a `KeyboardInterrupt` raised in the training thread, from
-the trainer's own log call after the running epoch was checkpointed, which the trainer
-turns into a resumable run. Framework-free: the web layer only reads `events`.
+`cnnspec train` makes (same directory layout, same checkpoints). Stopping goes through the
+trainer's `stop` hook: a Keras callback asks it after every step and, told to, raises the
+`KeyboardInterrupt` Ctrl-C would, which the trainer turns into a resumable run (the finished
+epochs kept). Framework-free: the web layer only reads `events`.
 """
 
 from __future__ import annotations
@@ -106,10 +106,7 @@ class Trainings:
         from ..runs import read_metrics, RunPaths
         from ..training import TrainConfig, resume_config, train
 
-        interrupted = False
-
         def log(line: str) -> None:
-            nonlocal interrupted
             self._emit({"type": "log", "line": line})
             if line.startswith("epoch "):
                 metrics = read_metrics(RunPaths(job.run_dir).metrics)
@@ -118,9 +115,6 @@ class Trainings:
                     self._emit({"type": "epoch", "epoch": last.epoch, "epochs": job.epochs, "loss": last.loss,
                                 "accuracy": last.accuracy, "val_loss": last.val_loss,
                                 "val_accuracy": last.val_accuracy, "seconds": last.seconds})
-            if self._stop.is_set() and not interrupted:
-                interrupted = True  # the trainer logs once more on its way out: let that through
-                raise KeyboardInterrupt
 
         self._emit({"type": "state", "state": "running", "run_dir": self.shown(job.run_dir), "resume": resume})
         job.state = "running"
@@ -130,7 +124,9 @@ class Trainings:
                 config = resume_config(job.run_dir, epochs=job.epochs)
             else:
                 config = TrainConfig(epochs=job.epochs, limit=job.limit, out=str(job.run_dir))
-            result = (self._train or train)(spec, config, log=log)
+            if self._stop.is_set():  # asked before the training thread got this far
+                raise KeyboardInterrupt
+            result = (self._train or train)(spec, config, log=log, stop=self._stop.is_set)
             job.state = "finished"
             self._emit({"type": "state", "state": "finished", "run_dir": self.shown(job.run_dir),
                         "test_accuracy": result.results.get("test_accuracy")})

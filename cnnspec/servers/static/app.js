@@ -307,7 +307,7 @@ $("train").onclick = () => {
     .then(() => { $("train").disabled = true; $("stop").disabled = false; follow(); })
     .catch((error) => status(error.message));
 };
-$("stop").onclick = () => api("api/train/stop", "POST", {}).then(() => status("stopping after this epoch…")).catch((e) => status(e.message));
+$("stop").onclick = () => api("api/train/stop", "POST", {}).then(() => status("stopping: the finished epochs stay, resumable…")).catch((e) => status(e.message));
 $("resume").onclick = () => {
   api("api/train/resume", "POST", { epochs: Number($("epochs").value) })
     .then(() => { $("resume").disabled = true; $("stop").disabled = false; $("train").disabled = true; follow(); })

@@ -18,6 +18,7 @@ from cnnspec.servers.playground import MAX_BODY, create_app  # noqa: E402
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 MODEL3 = (SPECS / "model3.cnn").read_text()
+LOOPBACK = "http://127.0.0.1:8000"
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def folder(tmp_path):
 
 @pytest.fixture
 def client(folder):
-    return TestClient(create_app(folder), raise_server_exceptions=False)
+    return TestClient(create_app(folder), base_url=LOOPBACK, raise_server_exceptions=False)
 
 
 def alive(client) -> None:
@@ -123,10 +124,11 @@ def test_huge_bodies_and_a_10_mb_spec_get_a_413_and_nothing_is_written(client, f
     spec = "dense 10\n" * (10 * 2**20 // 9)
     assert client.put("/api/file", json={"path": "big.cnn", "text": spec}).status_code == 413
     assert client.post("/api/analyze", json={"text": spec}).status_code == 413
-    lying = client.post("/api/analyze", content=b"x" * (MAX_BODY + 10), headers={"content-length": "5"})
+    lying = client.post("/api/analyze", content=b"x" * (MAX_BODY + 10),
+                        headers={"content-length": "5", "content-type": "application/json"})
     assert lying.status_code in (400, 413)
     chunks = (b"x" * 2**20 for _ in range(MAX_BODY // 2**20 + 2))  # no length given: counted as read
-    assert client.post("/api/analyze", content=chunks).status_code == 413
+    assert client.post("/api/analyze", content=chunks, headers={"content-type": "application/json"}).status_code == 413
     assert snapshot(folder) == before
     alive(client)
 
@@ -145,7 +147,7 @@ def test_wrong_fields_get_a_4xx(client):
 
 
 def test_off_loopback_every_request_needs_the_token(folder):
-    client = TestClient(create_app(folder, token="s3cret"), raise_server_exceptions=False)
+    client = TestClient(create_app(folder, token="s3cret", hosts=None), raise_server_exceptions=False)
     assert client.get("/").status_code == 401
     assert client.post("/api/analyze", json={"text": "dense 10"}).status_code == 401
     assert client.get("/?token=s3cret").status_code == 200
@@ -166,7 +168,7 @@ def test_one_training_at_a_time_the_second_is_refused_with_a_409(folder):
         return SimpleNamespace(results={"test_accuracy": 0.5})
 
     trainings = Trainings(folder, train=slow_train)
-    client = TestClient(create_app(folder, trainings=trainings), raise_server_exceptions=False)
+    client = TestClient(create_app(folder, trainings=trainings), base_url=LOOPBACK, raise_server_exceptions=False)
     first = client.post("/api/train", json={"text": "dense 10", "epochs": 1, "limit": 100})
     assert first.status_code == 202 and first.json()["run_dir"].startswith("runs/")
     second = client.post("/api/train", json={"text": "dense 10"})
@@ -177,3 +179,16 @@ def test_one_training_at_a_time_the_second_is_refused_with_a_409(folder):
     stream = client.get("/api/train/events").text  # a finished job's events, then the end
     assert '"state": "finished"' in stream and '"type": "log"' in stream
     assert client.post("/api/train", json={"text": "dense 10"}).status_code == 202
+
+
+def test_other_web_pages_cannot_reach_it_no_form_posts_no_dns_rebinding(client, folder):
+    before = snapshot(folder)
+    form = client.put("/api/file", content=b'{"path": "x.cnn", "text": "dense 10"}',
+                      headers={"content-type": "text/plain"})  # what a cross-site form can send
+    assert form.status_code == 415
+    rebound = client.get("/api/file", params={"path": "model3.cnn"}, headers={"host": "evil.example:8000"})
+    assert rebound.status_code == 421
+    assert client.get("/", headers={"host": "localhost:8000"}).status_code == 200
+    assert client.get("/", headers={"host": "[::1]:8000"}).status_code == 200
+    assert snapshot(folder) == before
+    alive(client)

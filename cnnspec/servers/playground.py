@@ -4,6 +4,10 @@ Every request is answered: a body over `MAX_BODY` bytes is a 413 before it is re
 malformed JSON or a wrong field a 400, a path outside the folder a 400/403, a second
 training a 409; the page and its assets are the package's own (no CDN), and no spec is
 ever executed, only parsed. Off loopback, every request needs the start-up token.
+
+Other web pages the user has open must not reach the playground: a body must be declared
+`application/json` (a cross-site form cannot send that without a CORS preflight, which is
+never granted), and on loopback the Host header must name loopback (no DNS rebinding).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
           "/static/style.css": ("style.css", "text/css; charset=utf-8")}
 MAX_EPOCHS = 1000
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Problem(Exception):
@@ -44,6 +49,8 @@ class Problem(Exception):
 
 async def read_json(request: Request) -> dict:
     """The request's JSON object, reading at most `MAX_BODY` bytes."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise Problem(415, "request bodies are JSON: send them as Content-Type: application/json")
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdecimal() or int(declared) > MAX_BODY):
         raise Problem(413, f"request bodies are at most {MAX_BODY:,} bytes")
@@ -79,8 +86,10 @@ def _whole(body: dict, key: str, low: int, high: int, default: int | None) -> in
     return value
 
 
-def create_app(folder: str | Path = ".", token: str | None = None, trainings: Trainings | None = None) -> Starlette:
-    """The playground over `folder`; with `token`, every request must carry it."""
+def create_app(folder: str | Path = ".", token: str | None = None, trainings: Trainings | None = None,
+               hosts: tuple[str, ...] | None = LOOPBACK_HOSTS) -> Starlette:
+    """The playground over `folder`; with `token`, every request must carry it; with
+    `hosts`, the Host header must name one of them (None: any, for a bind off loopback)."""
     root = Path(folder).resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
@@ -226,7 +235,8 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
             return JSONResponse({"error": exc.message}, status_code=exc.status)
         return JSONResponse({"error": f"internal error: {type(exc).__name__}"}, status_code=500)
 
-    middleware = [Middleware(TokenGate, token=token)] if token else []
+    middleware = [Middleware(HostGate, hosts=hosts)] if hosts else []
+    middleware += [Middleware(TokenGate, token=token)] if token else []
     return Starlette(routes=routes, middleware=middleware,
                      exception_handlers={Problem: problem, Refused: problem, Exception: problem})
 
@@ -244,6 +254,24 @@ class TokenGate:
             if not secrets.compare_digest(given.encode(), self.token.encode()):
                 response = JSONResponse({"error": "this server needs its token: open the link printed at start-up"},
                                         status_code=401)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class HostGate:
+    """ASGI middleware: 421 unless the Host header names one of `hosts` (any port)."""
+
+    def __init__(self, app, hosts: tuple[str, ...]):
+        self.app, self.hosts = app, set(hosts)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            host = Request(scope).headers.get("host", "")
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.hosts:
+                response = JSONResponse({"error": f"this server answers to {', '.join(sorted(self.hosts))} only"},
+                                        status_code=421)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -273,8 +301,8 @@ def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 8000, log=_sa
     import uvicorn
 
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    app = create_app(folder, token)
     shown = f"[{host}]" if ":" in host else host
+    app = create_app(folder, token, hosts=None if token else (*LOOPBACK_HOSTS, shown))
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     log(f"cnnspec playground on {link} serving {Path(folder).resolve()} (Ctrl-C stops it)")
     if token:

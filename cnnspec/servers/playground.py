@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -102,30 +103,37 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
 
     async def analyze(request: Request) -> Response:
         body = await read_json(request)
-        view = document.inspect(_text(body))
-        return JSONResponse(document.summary(view))
+        text = _text(body)
+        # In a worker thread: a spec of megabytes must not hold up the other requests.
+        return JSONResponse(await run_in_threadpool(lambda: document.summary(document.inspect(text))))
 
     async def explain(request: Request) -> Response:
         body = await read_json(request)
         line = _whole(body, "line", 1, 10**7, 1)
         column = _whole(body, "column", 1, 10**7, 1)
-        view = document.inspect(_text(body))
-        if view.analysis is None:
-            return JSONResponse({"text": None})
-        index = document.row_index(view.analysis, line, column)
-        text = None if index is None else document.explain_row(view.analysis, index)
-        return JSONResponse({"text": text, "line": line})
+        text = _text(body)
+
+        def sentences() -> str | None:
+            view = document.inspect(text)
+            index = None if view.analysis is None else document.row_index(view.analysis, line, column)
+            return None if index is None else document.explain_row(view.analysis, index)
+
+        return JSONResponse({"text": await run_in_threadpool(sentences), "line": line})
 
     async def diagram(request: Request) -> Response:
         body = await read_json(request)
-        view = document.inspect(_text(body))
-        if view.analysis is None:
-            return JSONResponse({"svg": None})
-        try:
-            svg = document.diagram_svg(view.analysis)
-        except SpecError as error:
-            return JSONResponse({"svg": None, "message": error.message})
-        return JSONResponse({"svg": svg})
+        text = _text(body)
+
+        def picture() -> dict:
+            view = document.inspect(text)
+            if view.analysis is None:
+                return {"svg": None}
+            try:
+                return {"svg": document.diagram_svg(view.analysis)}
+            except SpecError as error:
+                return {"svg": None, "message": error.message}
+
+        return JSONResponse(await run_in_threadpool(picture))
 
     async def language(request: Request) -> Response:
         return JSONResponse(document.vocabulary())

@@ -126,3 +126,15 @@ async def test_definition_is_none_where_a_chain_names_nothing(client: LanguageCl
     found = await client.text_document_definition_async(types.DefinitionParams(
         types.TextDocumentIdentifier(URI), position(5, 2)))
     assert found is None
+
+
+@pytest.mark.asyncio
+async def test_incremental_changes_as_editors_send_them(client: LanguageClient):
+    await opened(client, MODEL3)
+    # "dense 256 sigmoid" on line 7: delete the second "i" of "sigmoid" (column 16), one keystroke
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        [types.TextDocumentContentChangePartial(range=types.Range(position(7, 16), position(7, 17)), text="")]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [error] = client.diagnostics[URI]
+    assert error.message.startswith("unknown activation 'sigmod'") and error.range.start == position(7, 11)

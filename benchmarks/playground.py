@@ -149,7 +149,7 @@ def paint_ms(port: int, text: str, count: int = 30) -> float | None:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)
         page.goto(f"http://127.0.0.1:{port}/")
         page.wait_for_selector("body[data-analyzed]")
         times = page.evaluate("""async ([texts]) => {
@@ -210,7 +210,7 @@ def screenshot(path: Path) -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=[
                     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
                 page.goto(f"http://127.0.0.1:{port}/")
                 page.wait_for_function("document.querySelector('#files').options.length > 1")
                 page.select_option("#files", "model3.cnn")

@@ -42,7 +42,7 @@ def folder(tmp_path):
 @pytest.fixture
 def page(browser, folder):
     with running_playground(folder) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)  # for the test's own probes
         page.goto(url)
         page.wait_for_selector("body[data-analyzed]")
         yield page
@@ -120,10 +120,14 @@ def test_a_shared_link_carries_the_spec_in_its_fragment(page, browser):
     page.click("#share")
     link = page.url
     assert "#spec=" in link and "conv" not in link
-    other = browser.new_page()
+    other = browser.new_page()  # under the page's own Content-Security-Policy, as a user sees it
+    complaints = []
+    other.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
     other.goto(link)
     other.wait_for_selector("body[data-analyzed]")
     assert other.input_value("#source") == spec
+    other.wait_for_selector("#diagram svg")
+    assert other.locator("#table tbody tr").count() == 4 and complaints == []
     other.close()
 
 

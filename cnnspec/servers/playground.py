@@ -38,6 +38,10 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/static/style.css": ("style.css", "text/css; charset=utf-8")}
 MAX_EPOCHS = 1000
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+# The page runs only its own script: a diagram's SVG, put in with innerHTML, can carry none.
+PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                           "img-src 'self' data:; frame-ancestors 'none'"}
 
 
 class Problem(Exception):
@@ -99,7 +103,7 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
     def page(request: Request) -> Response:
         name, media = STATIC[request.url.path]
         body = resources.files("cnnspec.servers").joinpath("static", name).read_bytes()
-        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
+        return Response(body, media_type=media, headers=PAGE_HEADERS)
 
     async def analyze(request: Request) -> Response:
         body = await read_json(request)

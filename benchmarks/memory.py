@@ -32,7 +32,7 @@ import dataclasses, json, re, sys
 import tensorflow as tf
 import keras
 from cnnspec import analyze, load, to_keras
-from cnnspec.costs import training_memory
+from cnnspec.analysis.costs import training_memory
 
 path, optimizer_name, batch, steps = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 device = "GPU:0" if tf.config.list_physical_devices("GPU") else "CPU:0"
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=3, help="training steps measured after one warm-up step")
     args = parser.parse_args(argv)
 
-    print(f"batch {BATCH}; estimate = cnnspec.costs.training_memory; measured = TensorFlow's allocator peak")
+    print(f"batch {BATCH}; estimate = cnnspec.analysis.costs.training_memory; measured = TensorFlow's allocator peak")
     print(f"{'spec':<12} {'optimizer':<9} {'estimate MB':>12} {'measured MB':>12} {'error':>8}")
     errors = []
     for optimizer in args.optimizer:

@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cnnspec import atomic, load  # noqa: E402
-from cnnspec.comparison import compare, minutes_seconds  # noqa: E402
-from cnnspec.recipe import TrainConfig  # noqa: E402
-from cnnspec.runs import RunResult, load_run  # noqa: E402
-from cnnspec.training import train  # noqa: E402
+from cnnspec.training.compare import compare, minutes_seconds  # noqa: E402
+from cnnspec.training.recipe import TrainConfig  # noqa: E402
+from cnnspec.training.runs import RunResult, load_run  # noqa: E402
+from cnnspec.training.trainer import train  # noqa: E402
 
 
 @dataclass(frozen=True)

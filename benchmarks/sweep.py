@@ -52,7 +52,7 @@ conv {3x3,5x5,7x7,9x9,11x11}x{32,64,128,256,512} valid | pool 2
 dense 10
 """
 NEW = "from cnnspec.cli import main; code = main(['sweep', PATH, '--format', 'json'])"
-OLD = ("import sweep_reference as old; from cnnspec.grid import load_grid; "
+OLD = ("import sweep_reference as old; from cnnspec.language.grid import load_grid; "
        "result = old.sweep(load_grid(PATH)); sys.stdout.write(old.SWEEP_FORMATS['json'](result)); code = 0")
 # Peak memory from /proc (VmHWM, kB): ru_maxrss would include what the forking parent held.
 PROCESS = """\
@@ -85,7 +85,7 @@ def whole_process(path: Path, body: str, repeats: int) -> tuple[float, float, fl
 
 def in_process_rate(text: str, old: bool) -> tuple[float, object]:
     """Variants per second of the sweep and its JSON report, in this process."""
-    from cnnspec.grid import parse_grid
+    from cnnspec.language.grid import parse_grid
 
     grid = parse_grid(text, "grid.cnn")
     start = time.perf_counter()
@@ -96,7 +96,7 @@ def in_process_rate(text: str, old: bool) -> tuple[float, object]:
         sweep_reference.SWEEP_FORMATS["json"](result)
     else:
         from cnnspec.render.sweep_stream import write_json
-        from cnnspec.sweep_stream import StreamedSweep
+        from cnnspec.analysis.sweep_stream import StreamedSweep
 
         result = StreamedSweep(grid)
         write_json(result, lambda text: None)
@@ -135,7 +135,7 @@ def keras_seconds_per_variant(grid, sample: int) -> float:
 
 
 def main() -> None:
-    from cnnspec.grid import parse_grid
+    from cnnspec.language.grid import parse_grid
 
     with tempfile.TemporaryDirectory() as folder:
         compare("50k", GRID_50K, Path(folder), run_old=True, repeats=3)

@@ -2,7 +2,7 @@
 (issue: training; target >= 1.0x, aim 1.3x)
 
 Runs, alternating, in child processes of this one (so each starts from a fresh TensorFlow):
-- `cnnspec`: `cnnspec.training.train(model3.cnn)` exactly as `cnnspec train` runs it, with
+- `cnnspec`: `cnnspec.training.trainer.train(model3.cnn)` exactly as `cnnspec train` runs it, with
   its per-epoch checkpoint, metrics and TensorBoard writes counted in each epoch's time;
 - `keras-f32`: the report's model built by hand, `x_train.astype("float32") / 255` and
   one-hot labels as NumPy arrays into `model.fit(batch_size=100)`, Keras defaults otherwise;
@@ -43,7 +43,7 @@ def cnnspec_epoch_seconds(limit: int, epochs: int, data: str | None) -> list[tup
     """(wall, CPU) seconds between the ends of consecutive epochs, as the trainer logs them."""
     sys.path.insert(0, str(ROOT))
     from cnnspec import load
-    from cnnspec.training import TrainConfig, train
+    from cnnspec.training.trainer import TrainConfig, train
 
     stamps: list[tuple[float, float]] = []
 
@@ -63,7 +63,7 @@ def keras_epoch_seconds(limit: int, epochs: int, data: str | None,
     sys.path.insert(0, str(ROOT))
     import keras
 
-    from cnnspec.data import load_mnist
+    from cnnspec.training.data import load_mnist
 
     mnist = load_mnist(data)
     x = mnist.x_train[:limit].reshape(-1, 28, 28, 1)

@@ -4,12 +4,12 @@
 `to_keras` imports Keras only when it is called.
 """
 
-from .analyzer import Analysis, LayerRow, analyze
-from .errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, SpecSyntaxError
-from .ir import Spec
-from .layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
-from .loading import load, parse
-from .report import REPORT_SEED
+from cnnspec.analysis.analyzer import Analysis, LayerRow, analyze
+from cnnspec.errors import DataError, Diagnostic, RunError, SpecError, SpecShapeError, SpecSyntaxError
+from cnnspec.layers.spec import Spec
+from cnnspec.layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
+from cnnspec.language.loading import load, parse
+from cnnspec.report import REPORT_SEED
 
 __all__ = [
     "Analysis", "AvgPool", "BatchNorm", "Conv", "DataError", "Dense", "Diagnostic", "Dropout", "Flatten",
@@ -19,7 +19,7 @@ __all__ = [
 
 
 def to_keras(spec: Spec, seed: int = REPORT_SEED, analysis: Analysis | None = None):
-    """Build the Keras 3 model for a spec (imports Keras on first use); see `cnnspec.keras_backend`."""
-    from .keras_backend import to_keras as build
+    """Build the Keras 3 model for a spec (imports Keras on first use); see `cnnspec.compiler.build`."""
+    from cnnspec.compiler.build import to_keras as build
 
     return build(spec, seed, analysis)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import SpecError
+from cnnspec.errors import SpecError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
             "data", "train", "compare", "sweep", "evaluate", "predict", "show", "serve", "lsp")
@@ -88,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cnnspec {args.command}: error: this needs the '{error.name}' package: "
               "pip install 'cnnspec[keras]'", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `cnnspec summary ... | head`); nothing left to say.
+        # Caught before OSError, its base class, which would report it as an error.
+        sys.stderr.close()
+        return 1
     except OSError as error:
         # A path the command cannot use (a file where a folder should be, a full disk, ...).
         print(f"cnnspec {args.command}: error: {error.strerror or error}"
               + (f": {error.filename}" if error.filename else ""), file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        # The reader went away (e.g. `cnnspec summary ... | head`); nothing left to say.
-        sys.stderr.close()
         return 1

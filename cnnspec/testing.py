@@ -12,7 +12,7 @@ here imports Keras.
   `fits` known by construction rather than by cnnspec's arithmetic.
 
 Validity is tracked with this module's own window count (`window_positions`), written
-independently of `cnnspec.shapes`, so the strategies can serve as an oracle:
+independently of `cnnspec.layers.shapes`, so the strategies can serve as an oracle:
 
     from hypothesis import given
     from cnnspec import analyze, parse
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from .ir import Spec
-from .layers import KINDS, Dense
-from .loading import parse
+from cnnspec.layers.spec import Spec
+from cnnspec.layers import KINDS, Dense
+from cnnspec.language.loading import parse
 
 __all__ = ["NearMiss", "near_invalid_specs", "spec_texts", "specs", "window_positions"]
 

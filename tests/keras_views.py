@@ -1,4 +1,4 @@
-"""How the tests read a Keras model, straight from its layers (independent of cnnspec.verification)."""
+"""How the tests read a Keras model, straight from its layers (independent of cnnspec.compiler.verify)."""
 
 import math
 

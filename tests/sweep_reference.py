@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnnspec.analyzer import Analysis, analyze
-from cnnspec.costs import activation_bytes
+from cnnspec.analysis.analyzer import Analysis, analyze
+from cnnspec.analysis.costs import activation_bytes
 from cnnspec.errors import SpecError
-from cnnspec.grid import Grid, Variant
-from cnnspec.loading import parse
-from cnnspec.pareto import pareto_frontier
-from cnnspec.render.keras_table import readable_size
-from cnnspec.shapes import size_text
+from cnnspec.language.grid import Grid, Variant
+from cnnspec.language.loading import parse
+from cnnspec.analysis.pareto import pareto_frontier
+from cnnspec.analysis.costs import readable_size
+from cnnspec.layers.shapes import size_text
 
 @dataclass(frozen=True)
 class Budget:

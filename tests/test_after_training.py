@@ -21,12 +21,12 @@ from hypothesis import given, strategies as st
 
 from cnnspec import parse
 from cnnspec.cli import main
-from cnnspec.datasets import data_record, dataset_cache, load_folder, load_image_data
+from cnnspec.training.datasets import data_record, dataset_cache, load_folder, load_image_data
 from cnnspec.errors import DataError, RunError
-from cnnspec.evaluation import (confusion_matrix, cross_entropy, evaluate_run,
+from cnnspec.training.evaluation import (confusion_matrix, cross_entropy, evaluate_run,
                                 precision_recall_f1)
-from cnnspec.images import mnist_digit
-from cnnspec.training import TrainConfig, train
+from cnnspec.training.images import mnist_digit
+from cnnspec.training.trainer import TrainConfig, train
 from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, needs_mnist
 
 PIL = pytest.importorskip("PIL")
@@ -465,7 +465,7 @@ def test_readme_documents_the_commands_and_data_options():
 
 
 def test_fashion_photos_on_a_light_ground_are_inverted(tmp_path):
-    from cnnspec.images import prepare_image
+    from cnnspec.training.images import prepare_image
 
     photo = tmp_path / "shirt.jpg"
     image = Image.new("RGB", (120, 90), "white")

@@ -4,7 +4,7 @@
 import pytest
 
 from cnnspec import RunError, analyze, parse
-from cnnspec.budget import need, require_fits
+from cnnspec.analysis.budget import need, require_fits
 from cnnspec.cli import main
 
 

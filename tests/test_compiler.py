@@ -17,8 +17,8 @@ from keras_views import keras_summary
 
 keras = pytest.importorskip("keras")
 
-from cnnspec.keras_backend import build  # noqa: E402  (after the skip)
-from cnnspec.verification import SummaryRow, compare, compare_rows, report  # noqa: E402
+from cnnspec.compiler.build import build  # noqa: E402  (after the skip)
+from cnnspec.compiler.verify import SummaryRow, compare, compare_rows, report  # noqa: E402
 
 REPORT_SEED = 6570518
 # Every layer kind, non-square windows and strides, both paddings, two hidden dense layers.
@@ -217,7 +217,7 @@ def test_verify_agrees_on_every_report_spec(capsys):
 
 def test_verify_prints_the_differing_rows_and_exits_1(tmp_path, monkeypatch, capsys):
     """Keras is handed a different network than the analysed one (conv 5x5 instead of 3x3)."""
-    import cnnspec.keras_backend as backend
+    import cnnspec.compiler.build as backend
 
     real = backend.build_in_fresh_session
     monkeypatch.setattr(backend, "build_in_fresh_session", lambda spec, seed: real(parse("input 8x8x1\nconv 5x5x2 valid | dense 10", "x")))

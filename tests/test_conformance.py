@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnspec import analyze, parse
-from cnnspec.diagram import layout
-from cnnspec.diff import diff
-from cnnspec.formatter import format_text
+from cnnspec.render.diagram import layout
+from cnnspec.analysis.diff import diff
+from cnnspec.language.formatter import format_text
 from cnnspec.layers import BY_KEYWORD, KINDS, Conv, Layer, missing_behaviours
 from cnnspec.layers.base import BEHAVIOURS
-from cnnspec.lints import lint
-from cnnspec.receptive_field import explain
+from cnnspec.analysis.lints import lint
+from cnnspec.analysis.receptive_field import explain
 from cnnspec.render import svg
 from cnnspec.render.explain import render_json, render_text
 from cnnspec.testing import MAP_KINDS, OUTPUT_KIND, TO_VECTOR_KINDS, VECTOR_KINDS, ExampleContext
@@ -76,8 +76,8 @@ def test_every_static_pass_handles_every_kind(kind, data):
 def test_keras_builds_emits_and_verifies_every_kind(kind, data, tmp_path_factory):
     pytest.importorskip("keras")
     from cnnspec import to_keras
-    from cnnspec.generators.keras_script import generate
-    from cnnspec.verification import compare, keras_rows, verify
+    from cnnspec.training.keras_script import generate
+    from cnnspec.compiler.verify import compare, keras_rows, verify
 
     statement, _ = data.draw(st.composite(lambda draw: kind.example(draw, st, INPUT, ExampleContext(8)))())
     analysis = analyze(parse(spec_around(statement)))
@@ -110,7 +110,7 @@ def test_a_kind_missing_a_behaviour_fails_the_conformance_test(behaviour, monkey
         if behaviour == "example":
             untaught.example(None, st, INPUT, ExampleContext(8))  # raises before it draws
         elif behaviour == "keras_call":
-            from cnnspec.layer_calls import layer_calls
+            from cnnspec.compiler.calls import layer_calls
 
             layer_calls(parse(spec_around("conv 3x3x2")), None)
         else:

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from cnnspec import analyze, load, parse
-from cnnspec.costs import FLOAT32_BYTES, OPTIMIZER_STATE_COPIES, flops, layer_costs, totals, training_memory
+from cnnspec.analysis.costs import FLOAT32_BYTES, OPTIMIZER_STATE_COPIES, flops, layer_costs, totals, training_memory
 from conftest import SPECS
 
 # Per layer with MACs: conv = out_h * out_w * out_c * kh * kw * in_c; dense = in * out.

@@ -20,8 +20,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from cnnspec import data
-from cnnspec.data import DataError, DataWarning, Mnist
+from cnnspec.training import data
+from cnnspec.training.data import DataError, DataWarning, Mnist
 
 # Read before the autouse fixture clears it, so real-data tests see what the user set.
 REAL_MNIST = os.environ.get(data.MNIST_ENV)
@@ -277,7 +277,7 @@ def test_keras_source_gives_up_without_importing_keras_when_offline(monkeypatch)
 
 
 def test_importing_the_module_does_not_import_keras():
-    code = "import sys, cnnspec.data; print(any(m in sys.modules for m in ('keras', 'tensorflow')))"
+    code = "import sys, cnnspec.training.data; print(any(m in sys.modules for m in ('keras', 'tensorflow')))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"

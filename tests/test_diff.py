@@ -8,7 +8,7 @@ import pytest
 
 from cnnspec import analyze, load, parse
 from cnnspec.cli import main
-from cnnspec.diff import diff
+from cnnspec.analysis.diff import diff
 from cnnspec.render.diff import DIFF_FORMATS, render_diff
 from conftest import SPECS
 from latex_check import check_latex_table
@@ -114,7 +114,7 @@ def test_two_10000_layer_specs_diff_in_seconds():
 @pytest.mark.parametrize("a, b", [("exercise1b", "exercise1d"), ("exercise1d", "exercise1e"), ("model1", "model3"),
                                   ("model2", "exercise2b"), ("model3", "model3")])
 def test_the_anchored_alignment_agrees_with_the_exact_one_on_the_report_specs(a, b):
-    from cnnspec import diff as diff_module
+    from cnnspec.analysis import diff as diff_module
 
     base, other = (analyze(load(SPECS / f"{stem}.cnn")).rows for stem in (a, b))
     assert diff_module._anchored_alignment(base, other) == diff_module._exact_alignment(base, other)
@@ -132,7 +132,7 @@ def _lcs_length(a, b):
 def test_myers_finds_a_longest_common_subsequence():
     from hypothesis import given, strategies as st
 
-    from cnnspec.diff import _myers
+    from cnnspec.analysis.diff import _myers
 
     @given(st.lists(st.integers(0, 3), max_size=30), st.lists(st.integers(0, 3), max_size=30))
     def check(a, b):

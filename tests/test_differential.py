@@ -21,7 +21,7 @@ from conftest import ROOT
 from keras_views import analysis_rows, keras_summary, layer_rows
 
 keras = pytest.importorskip("keras")
-from cnnspec.keras_backend import build_in_fresh_session  # noqa: E402  (after the skip)
+from cnnspec.compiler.build import build_in_fresh_session  # noqa: E402  (after the skip)
 
 
 def assert_keras_agrees(analysis, model):
@@ -66,7 +66,7 @@ def test_specs_strategy_gives_spec_objects_the_analyzer_accepts(spec):
 @settings(max_examples=15)
 @given(spec_texts(max_side=6, max_layers=3))
 def test_compiled_file_loads_back_as_the_same_model(tmp_path_factory, text):
-    from cnnspec.keras_backend import save_model, to_keras
+    from cnnspec.compiler.build import save_model, to_keras
 
     analysis = analyze(parse(text))
     path = tmp_path_factory.mktemp("compiled") / "model.keras"

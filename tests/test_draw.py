@@ -7,7 +7,7 @@ import pytest
 
 from cnnspec import analyze, load
 from cnnspec.cli import main
-from cnnspec.diagram import layout
+from cnnspec.render.diagram import layout
 from conftest import SPECS
 
 REPORT_SPECS = sorted(SPECS.glob("*.cnn"))
@@ -101,7 +101,7 @@ def test_draw_reports_the_size_of_the_file_it_wrote(tmp_path, capsys):
 
 
 def test_a_deep_network_wraps_into_rows_no_wider_than_the_limit(tmp_path):
-    from cnnspec.diagram import Arrow, MAX_WIDTH
+    from cnnspec.render.diagram import Arrow, MAX_WIDTH
 
     analysis = analyze(load(deep_spec(tmp_path, 1000)))
     diagram = layout(analysis)

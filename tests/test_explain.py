@@ -8,7 +8,7 @@ import pytest
 
 from cnnspec import analyze, parse
 from cnnspec.cli import main
-from cnnspec.receptive_field import axis_windows, explain
+from cnnspec.analysis.receptive_field import axis_windows, explain
 from cnnspec.render.explain import explain_dict, render_json, render_text
 from conftest import ROOT, SPECS
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cnnspec import parse
 from cnnspec.cli import main
-from cnnspec.formatter import format_text, split_lines
+from cnnspec.language.formatter import format_text, split_lines
 from conftest import SPECS
 
 ACTIVATION = st.sampled_from(["relu", "sigmoid", "tanh", "softmax", "linear"])

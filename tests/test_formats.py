@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cnnspec import analyze, load, parse
 from cnnspec.cli import main
-from cnnspec.costs import training_memory
+from cnnspec.analysis.costs import training_memory
 from cnnspec.render import SUMMARY_FORMATS, render_summary
 from cnnspec.testing import specs
 from cnnspec.render.table import Column, Table, to_latex, to_markdown

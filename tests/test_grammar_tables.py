@@ -1,7 +1,7 @@
 """The shipped parse tables are the grammar's, and the parser's own LALR loop is Lark's parser.
 
-`cnnspec.parser` runs tables that Lark built from grammars/cnnspec.lark when it last
-changed (cnnspec/parse_tables.json), with a loop of its own that reads no Lark internals
+`cnnspec.language.parser` runs tables that Lark built from grammars/cnnspec.lark when it last
+changed (cnnspec/language/parse_tables.json), with a loop of its own that reads no Lark internals
 at run time. Two laws: rebuilding the tables from the grammar gives the shipped file, and
 on any text, valid or fuzzed, the loop accepts and rejects what `Lark.parse` does, with
 the same tokens.
@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from lark import Lark
 from lark.exceptions import UnexpectedInput
 
-from cnnspec.grammar_tables import REGENERATE, TABLES_PATH, build, source
-from cnnspec.parser import STATEMENTS, _parser, grammar_text
+from cnnspec.language.grammar_tables import REGENERATE, TABLES_PATH, build, source
+from cnnspec.language.parser import STATEMENTS, _parser, grammar_text
 from cnnspec.testing import spec_texts
 from conftest import ROOT
 
@@ -29,7 +29,7 @@ def test_the_shipped_tables_are_rebuilt_from_the_grammar():
 
 def test_the_tables_do_not_depend_on_string_hashing():
     """Lark numbers states in hash order; the shipped numbering must not follow it."""
-    code = "from cnnspec.grammar_tables import build, source; print(source(build()), end='')"
+    code = "from cnnspec.language.grammar_tables import build, source; print(source(build()), end='')"
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cnnspec import Conv, Dense, Flatten, Pool, Spec, SpecSyntaxError, analyze, parse
 from cnnspec.errors import SpecError
-from cnnspec.grid import expand, load_grid, parse_grid
+from cnnspec.language.grid import expand, load_grid, parse_grid
 from conftest import SPECS
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "elu", "gelu")

@@ -89,7 +89,7 @@ def test_the_caret_counts_display_columns():
 # -- sizes beyond the largest unit ----------------------------------------------------------------
 
 def test_absurd_sizes_use_scientific_notation():
-    from cnnspec.render.keras_table import readable_size
+    from cnnspec.analysis.costs import readable_size
 
     assert readable_size(1023 * 1024**5) == "1023.00 PB"
     assert readable_size(2**100) == "1.13e+15 PB"
@@ -98,7 +98,7 @@ def test_absurd_sizes_use_scientific_notation():
 # -- plurals and wording --------------------------------------------------------------------------
 
 def _warnings(text):
-    from cnnspec.lints import lint
+    from cnnspec.analysis.lints import lint
 
     return [d.message for d in lint(analyze(parse(text, "x.cnn")))]
 
@@ -114,7 +114,7 @@ def test_lint_wording_counts_right():
 
 
 def test_verify_report_counts_right():
-    from cnnspec.verification import Verification, report
+    from cnnspec.compiler.verify import Verification, report
 
     analysis = analyze(parse("input 4 | dense 10", "x.cnn"))
     agrees = Verification(analysis, analysis.spec.name, (), (), analysis.trainable_params, 0)
@@ -126,9 +126,9 @@ def test_verify_report_counts_right():
 # -- files that are not text files, and standard input -------------------------------------------
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch, capsys):
-    import cnnspec.loading
+    import cnnspec.language.source
 
-    monkeypatch.setattr(cnnspec.loading, "MAX_SOURCE_BYTES", 100)
+    monkeypatch.setattr(cnnspec.language.source, "MAX_SOURCE_BYTES", 100)
     path = write(tmp_path, "big.cnn", "conv 5x5x6\n" * 20)
     assert main(["check", path]) == 1
     assert "over the limit of 100 bytes" in capsys.readouterr().err

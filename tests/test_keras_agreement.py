@@ -3,7 +3,7 @@ the same `model.summary()` table, byte for byte."""
 
 import pytest
 
-from cnnspec import analyze, load, to_keras
+from cnnspec import analyze, load, parse, to_keras
 from cnnspec.render import render_summary
 from conftest import SPECS
 from keras_views import keras_summary
@@ -66,4 +66,10 @@ def test_a_name_with_markup_characters_prints_as_keras_prints_it(name, monkeypat
 
     monkeypatch.setenv("COLUMNS", "100")
     spec = parse(f'name "{name}"\ninput 4 | dense 10')
+    assert render_summary(analyze(spec), "keras") == keras_summary(to_keras(spec))
+
+
+def test_a_name_ending_in_a_backslash_prints_as_keras_prints_it():
+    """Keras prints rich.markup.escape(name) as markup: a trailing backslash comes out doubled."""
+    spec = parse('name "\\\\" | input 1x1x1 | dropout 0 | dense 1')
     assert render_summary(analyze(spec), "keras") == keras_summary(to_keras(spec))

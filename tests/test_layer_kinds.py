@@ -3,7 +3,7 @@
 import pytest
 
 from cnnspec import analyze, parse
-from cnnspec.receptive_field import explain
+from cnnspec.analysis.receptive_field import explain
 from cnnspec.render.explain import render_text
 
 
@@ -32,7 +32,7 @@ def test_gap_on_a_vector_is_located():
 
 def test_gap_agrees_with_keras():
     pytest.importorskip("keras")
-    from cnnspec.verification import verify
+    from cnnspec.compiler.verify import verify
 
     assert verify(analyze(parse("input 9x7x3 | conv 3x3x5 valid | gap | dense 4"))).agrees
 
@@ -59,6 +59,6 @@ def test_depthwise_misuses_are_located(text, message):
 
 def test_depthwise_agrees_with_keras():
     pytest.importorskip("keras")
-    from cnnspec.verification import verify
+    from cnnspec.compiler.verify import verify
 
     assert verify(analyze(parse("input 11x9x3 | depthwise 3x2x3 s2x1 valid | depthwise 5x5 | gap | dense 4"))).agrees

@@ -7,7 +7,7 @@ import pytest
 
 from cnnspec import analyze, load, parse
 from cnnspec.cli import main
-from cnnspec.lints import LINTS, lint
+from cnnspec.analysis.lints import LINTS, lint
 from conftest import ROOT, SPECS
 
 

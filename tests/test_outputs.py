@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from cnnspec.cli import main
-from cnnspec.training import default_run_dir
+from cnnspec.training.trainer import default_run_dir
 from conftest import SPECS
 
 EXERCISE2B = str(SPECS / "exercise2b.cnn")
@@ -22,12 +22,12 @@ EXERCISE2B = str(SPECS / "exercise2b.cnn")
 
 def no_slow_work(monkeypatch):
     """Loading MNIST or building a Keras model now fails loudly: the check must come first."""
-    monkeypatch.setitem(sys.modules, "cnnspec.data", None)
+    monkeypatch.setitem(sys.modules, "cnnspec.training.data", None)
 
     def refuse(*args, **kwargs):
         raise AssertionError("a model was built before the output was checked")
 
-    monkeypatch.setattr("cnnspec.keras_backend.to_keras", refuse)
+    monkeypatch.setattr("cnnspec.compiler.build.to_keras", refuse)
 
 
 def one_line_error(err: str, path) -> str:
@@ -54,7 +54,7 @@ def test_default_run_names_are_short_whatever_the_spec_name():
 
 
 def test_two_runs_started_in_the_same_second_get_their_own_directories(tmp_path, monkeypatch):
-    from cnnspec.training import make_run_dir
+    from cnnspec.training.trainer import make_run_dir
 
     monkeypatch.chdir(tmp_path)
     now = datetime.datetime(2024, 5, 1, 12, 30, 5)
@@ -103,7 +103,7 @@ def test_train_out_that_cannot_be_created_is_refused_before_loading_data(
 def test_an_output_in_a_missing_folder_is_refused_before_building(
         tmp_path, monkeypatch, capsys, command, name):
     no_slow_work(monkeypatch)
-    monkeypatch.setattr("cnnspec.diagram.layout", lambda *a: pytest.fail("laid out first"))
+    monkeypatch.setattr("cnnspec.render.diagram.layout", lambda *a: pytest.fail("laid out first"))
     output = tmp_path / "missing" / name
     assert main([command, EXERCISE2B, "-o", str(output)]) == 1
     message = one_line_error(capsys.readouterr().err, output)

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnspec.pareto import pareto_frontier
+from cnnspec.analysis.pareto import pareto_frontier
 
 
 def dominates(a, b):

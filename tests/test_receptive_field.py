@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnnspec import analyze
-from cnnspec.ir import Spec
+from cnnspec.layers.spec import Spec
 from cnnspec.layers import AvgPool, BatchNorm, Conv, Dense, Dropout, Flatten, Pool
-from cnnspec.receptive_field import axis_windows, explain
+from cnnspec.analysis.receptive_field import axis_windows, explain
 
 
 def tf_pad_before(size, window, stride, padding):

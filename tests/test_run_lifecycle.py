@@ -18,10 +18,10 @@ import pytest
 
 from cnnspec import parse
 from cnnspec.cli import main
-from cnnspec.data import MNIST_ENV
+from cnnspec.training.data import MNIST_ENV
 from cnnspec.errors import RunError
-from cnnspec.runs import RunPaths, read_metrics, read_state
-from cnnspec.training import TrainConfig, resume_config, train
+from cnnspec.training.runs import RunPaths, read_metrics, read_state
+from cnnspec.training.trainer import TrainConfig, resume_config, train
 from conftest import ROOT, SPECS
 
 REAL_MNIST = os.environ.get(MNIST_ENV)
@@ -98,8 +98,7 @@ def test_train_resume_epochs_extends_a_finished_run_from_the_command_line(
 
 
 def test_an_interrupted_extension_resumes_where_it_stopped(straight, tmp_path, monkeypatch):
-    from cnnspec import training
-
+    from cnnspec.training import trainer as training
     spec = parse(SPEC_TEXT, "exercise2b.cnn")
     paths = RunPaths(tmp_path / "run")
     train(spec, tiny(paths.root, epochs=1))

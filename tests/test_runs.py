@@ -9,10 +9,10 @@ import math
 import pytest
 
 from cnnspec import atomic
-from cnnspec.comparison import comparison_rows, minutes_seconds, render_csv, render_markdown
+from cnnspec.training.compare import comparison_rows, minutes_seconds, render_csv, render_markdown
 from cnnspec.errors import RunError
-from cnnspec.recipe import TrainConfig
-from cnnspec.runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run,
+from cnnspec.training.recipe import TrainConfig
+from cnnspec.training.runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run,
                           metrics_csv, read_metrics, read_state, write_results, write_state)
 
 HISTORY = (
@@ -176,7 +176,7 @@ def run_with(tmp_path, folder, name, val_loss, **settings):
 
 
 def test_runs_of_one_spec_get_rows_of_their_own_and_one_best(tmp_path):
-    from cnnspec.comparison import comparison_notes
+    from cnnspec.training.compare import comparison_notes
 
     runs = [run_with(tmp_path, "a", "exercise2b", 0.25), run_with(tmp_path, "b", "exercise2b", 0.25)]
     rows = comparison_rows(runs)
@@ -190,7 +190,7 @@ def test_runs_of_one_spec_get_rows_of_their_own_and_one_best(tmp_path):
 
 
 def test_runs_trained_with_other_settings_are_noted(tmp_path):
-    from cnnspec.comparison import comparison_notes, render, write_comparison
+    from cnnspec.training.compare import comparison_notes, render, write_comparison
 
     runs = [run_with(tmp_path, "a", "m1", 0.3), run_with(tmp_path, "b", "m2", 0.2, epochs=5, lr=0.1),
             run_with(tmp_path, "c", "m3", 0.4, limit=500, data="mine.npz")]
@@ -207,7 +207,7 @@ def test_runs_trained_with_other_settings_are_noted(tmp_path):
 def test_comparison_legend_sits_beside_the_curves(tmp_path):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from cnnspec.plotting import comparison_figure
+    from cnnspec.training.plotting import comparison_figure
 
     figure = comparison_figure({f"model {n}": HISTORY for n in range(6)}, "Loss over epochs")
     renderer = FigureCanvasAgg(figure).get_renderer()

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnspec.shapes import batchnorm_params, conv_output_size, conv_params, dense_params, same_padding
+from cnnspec.layers.shapes import batchnorm_params, conv_output_size, conv_params, dense_params, same_padding
 
 sizes = st.integers(1, 300)
 windows = st.integers(1, 40)

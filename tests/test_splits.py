@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.model_selection import KFold
 
-from cnnspec.splits import epoch_order, first_fold, fold_size, split_training_images
+from cnnspec.training.splits import epoch_order, first_fold, fold_size, split_training_images
 
 REPORT_SEED = 6570518
 

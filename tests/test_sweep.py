@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from cnnspec import SpecError, analyze, parse
 from cnnspec.cli import main
-from cnnspec.grid import parse_grid
-from cnnspec.costs import activation_bytes
-from cnnspec.sweep import Budget, sweep
+from cnnspec.language.grid import parse_grid
+from cnnspec.analysis.costs import activation_bytes
+from cnnspec.analysis.sweep import Budget, sweep
 from conftest import ROOT, SPECS
 
 FAMILY = SPECS / "grids" / "family.cnn"
@@ -92,7 +92,7 @@ def test_memory_is_four_bytes_per_output_value():
 
 @pytest.mark.parametrize("path", sorted(SPECS.glob("*.cnn")), ids=lambda p: p.stem)
 def test_memory_agrees_with_the_cost_module(path):
-    from cnnspec.costs import totals
+    from cnnspec.analysis.costs import totals
 
     analysis = analyze(parse(path.read_text()))
     assert activation_bytes(analysis) == totals(analysis).activation_bytes

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 import sweep_reference
 from cnnspec.cli import main
-from cnnspec.grid import parse_grid
+from cnnspec.language.grid import parse_grid
 from cnnspec.render.sweep_stream import STREAM_FORMATS
-from cnnspec.sweep import Budget
-from cnnspec.sweep_stream import StreamedSweep, progress_reporter
+from cnnspec.analysis.sweep import Budget
+from cnnspec.analysis.sweep_stream import StreamedSweep, progress_reporter
 from conftest import SPECS
 
 CORPUS = [
@@ -117,8 +117,7 @@ def test_batches_end_cleanly_at_their_boundary(monkeypatch, format_):
 
 
 def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeypatch):
-    from cnnspec import sweep_stream
-
+    from cnnspec.analysis import sweep_stream
     monkeypatch.setattr(sweep_stream, "MAX_DEPTH", 1)
     grid = parse_grid(CORPUS[-3], "g.cnn")
     for format_ in STREAM_FORMATS:
@@ -126,9 +125,25 @@ def test_a_grid_too_deep_to_walk_takes_the_text_path_with_the_same_bytes(monkeyp
 
 
 def test_errors_not_kept_from_pass_one_are_found_again_the_same(monkeypatch):
-    from cnnspec import sweep_stream
-
+    from cnnspec.analysis import sweep_stream
     monkeypatch.setattr(sweep_stream, "KEPT_ERRORS", 1)
     grid = parse_grid(CORPUS[len(CORPUS) - 4], "g.cnn")
     for format_ in ("csv", "json"):
         assert streamed(grid, Budget(), format_) == sweep_reference.SWEEP_FORMATS[format_](sweep_reference.sweep(grid, Budget()))
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path):
+    """`cnnspec sweep big.cnn -f json | head`: the report streams, so the pipe breaks mid-way."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = tmp_path / "g.cnn"
+    path.write_text("conv {3,5,7}x{3,5,7}x{1,2,3,4,5,6,7,8} | dense {1,2,3,4,5,6,7,8,9,10,11,12}\n")
+    process = subprocess.Popen([sys.executable, "-m", "cnnspec", "sweep", str(path), "-f", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait() == 1 and error == b""

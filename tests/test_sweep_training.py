@@ -15,12 +15,12 @@ import time
 import pytest
 
 from cnnspec.cli import main
-from cnnspec.data import MNIST_ENV
+from cnnspec.training.data import MNIST_ENV
 from cnnspec.errors import RunError, SpecShapeError
-from cnnspec.grid import parse_grid
-from cnnspec.runs import EpochMetrics, metrics_csv
-from cnnspec.sweep import sweep
-from cnnspec.sweep_training import chosen, training_jobs
+from cnnspec.language.grid import parse_grid
+from cnnspec.training.runs import EpochMetrics, metrics_csv
+from cnnspec.analysis.sweep import sweep
+from cnnspec.training.sweeps import chosen, training_jobs
 from conftest import SPECS
 
 REAL_MNIST = os.environ.get(MNIST_ENV)
@@ -49,7 +49,7 @@ def test_jobs_are_named_after_their_variant_ids():
 
 
 def test_each_epoch_is_reported_once_as_metrics_csv_grows(tmp_path):
-    from cnnspec.ray_sweep import EpochReporter
+    from cnnspec.training.ray_sweep import EpochReporter
 
     reported = []
     metrics = tmp_path / "metrics.csv"
@@ -64,7 +64,7 @@ def test_each_epoch_is_reported_once_as_metrics_csv_grows(tmp_path):
 
 
 def test_a_failed_trial_raises_its_own_error():
-    from cnnspec.ray_sweep import _trial_error
+    from cnnspec.training.ray_sweep import _trial_error
     from cnnspec.errors import Diagnostic
 
     own = SpecShapeError(Diagnostic("the kernel does not fit", 2, 1, "g.cnn"))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnspec import SpecError, analyze, parse
-from cnnspec.syntax_messages import MISTAKES
+from cnnspec import SpecError, SpecSyntaxError, analyze, parse
+from cnnspec.language.messages import MISTAKES
 
 EXAMPLES = [(template, example) for template, examples in MISTAKES.items() for example in examples]
 
@@ -65,3 +65,22 @@ def test_no_message_names_a_grammar_terminal(text):
     except SpecError as error:
         for diagnostic in error.diagnostics:
             assert not RAW_GRAMMAR_NAMES.search(diagnostic.message), diagnostic.message
+
+
+@pytest.mark.parametrize("text, message", [
+    # issue 12: messages that pointed the wrong way
+    ("conv 5x5x6 same relu foo", "1:22: error: unknown activation 'foo'"),  # was 'activation given twice'
+    ("conv 5x5x6 s2x", "1:12: error: a stride is sN or sNxM, like s2 or s2x1, got 's2x'"),  # was 'unknown activation'
+    ("dropout 0.5.5", "1:9: error: '0.5.5' is not a rate; write one number in [0, 1)"),  # was 'join the numbers with x'
+    ("dropout 5e", "1:9: error: '5e' is not a rate"),
+    ("avgpool 0", "1:9: error: avgpool window must be positive, got 0"),  # was 'pool window'
+])
+def test_messages_point_at_the_real_mistake(text, message):
+    with pytest.raises(SpecSyntaxError) as error:
+        parse(text + " | dense 10")
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("rate", ["1e-3", "1E-3", "2e-1", "1.0e-3", ".5", "0"])
+def test_a_rate_in_scientific_notation_reads_as_python_reads_it(rate):
+    assert parse(f"dropout {rate} | dense 10").layers[0].rate == float(rate)

@@ -26,10 +26,10 @@ import pytest
 
 from cnnspec import load, parse
 from cnnspec.cli import main
-from cnnspec.data import MNIST_ENV
+from cnnspec.training.data import MNIST_ENV
 from cnnspec.errors import RunError
-from cnnspec.runs import CheckpointState, RunPaths, read_metrics, read_state, write_state
-from cnnspec.training import TrainConfig, resume_config, train
+from cnnspec.training.runs import CheckpointState, RunPaths, read_metrics, read_state, write_state
+from cnnspec.training.trainer import TrainConfig, resume_config, train
 from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, SPECS, needs_mnist
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings(KERAS_SAVE_WARNING)]
@@ -113,8 +113,8 @@ def test_tensorboard_logs_hold_the_epoch_losses(learned):
 def test_model_keras_is_the_trained_model(learned):
     import keras
 
-    from cnnspec.data import load_mnist
-    from cnnspec.training import PIXEL_VALUES
+    from cnnspec.training.data import load_mnist
+    from cnnspec.training.trainer import PIXEL_VALUES
 
     model = keras.models.load_model(RunPaths(learned.run_dir).model)
     assert model.count_params() == learned.results["params"]["total"]
@@ -148,8 +148,7 @@ def test_same_seed_gives_identical_losses(reference, tmp_path):
 
 def interrupt_after_epoch(monkeypatch, epoch):
     """Ctrl-C as soon as `epoch` is checkpointed, the moment a real one is most likely to hit."""
-    from cnnspec import training
-
+    from cnnspec.training import trainer as training
     real_checkpoint = training._checkpoint
 
     def checkpoint_then_interrupt(model, paths, config, spec_sha256, history):
@@ -228,7 +227,7 @@ def test_sigint_during_training_leaves_a_resumable_run(tmp_path):
 
 @needs_mnist
 def test_resuming_a_finished_run_returns_it_without_training(learned, monkeypatch):
-    monkeypatch.setitem(sys.modules, "cnnspec.data", None)  # loading MNIST would now fail
+    monkeypatch.setitem(sys.modules, "cnnspec.training.data", None)  # loading MNIST would now fail
     again = train(load(SPECS / "exercise1b.cnn"), resume_config(learned.run_dir))
     assert again.results == learned.results and again.history == learned.history
 
@@ -248,8 +247,7 @@ def test_nan_loss_stops_the_run_with_a_clear_error(tmp_path):
 
 @needs_mnist
 def test_nan_after_some_epochs_keeps_them(tmp_path, monkeypatch):
-    from cnnspec import training
-
+    from cnnspec.training import trainer as training
     real_epoch = training._train_one_epoch
 
     def second_epoch_diverges(*args, **kwargs):
@@ -398,7 +396,7 @@ def test_a_vector_input_spec_trains_on_flattened_images(tmp_path):
 
 
 def test_importing_the_trainer_imports_no_tensorflow_or_matplotlib():
-    code = ("import sys, cnnspec.training, cnnspec.comparison, cnnspec.plotting, "
+    code = ("import sys, cnnspec.training.trainer, cnnspec.training.compare, cnnspec.training.plotting, "
             "cnnspec.commands.train, cnnspec.commands.compare, cnnspec.commands.data; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'tensorflow', 'keras', 'matplotlib', 'sklearn'}))")
@@ -408,8 +406,7 @@ def test_importing_the_trainer_imports_no_tensorflow_or_matplotlib():
 
 
 def test_data_command_verifies_and_caches(tmp_path, monkeypatch, capsys):
-    from cnnspec import data
-
+    from cnnspec.training import data
     rng = np.random.default_rng(0)
     arrays = {"x_train": rng.integers(0, 256, (8, 28, 28), dtype=np.uint8),
               "y_train": rng.integers(0, 10, 8, dtype=np.uint8),
@@ -462,8 +459,8 @@ def test_sigkill_at_any_moment_leaves_a_resumable_or_finished_run(tmp_path, dela
 
 
 def test_progress_bar_never_counts_past_the_steps_of_an_epoch(capsys):
-    from cnnspec.callbacks import WholeRunProgressBar
-    from cnnspec.training import STEPS_PER_EXECUTION
+    from cnnspec.training.callbacks import WholeRunProgressBar
+    from cnnspec.training.trainer import STEPS_PER_EXECUTION
 
     bar = WholeRunProgressBar(epochs=3)
     bar.set_params({"verbose": 1, "epochs": 1, "steps": 5})  # 500 images, batch 100

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import Diagnostic, SpecSyntaxError
+from cnnspec.errors import Diagnostic, SpecSyntaxError
 
 
 def read_spec(path: str):
     """Load a spec file (an unreadable one is a located error like a bad one)."""
-    from ..loading import load
+    from cnnspec.language.loading import load
 
     return load(path)
 

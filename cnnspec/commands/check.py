@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import SpecError
-from .types import positive_int
+from cnnspec.errors import SpecError
+from cnnspec.commands.types import positive_int
 
 HELP = "Check .cnn files: one line per valid file, every error and warning at its line and column."
 
@@ -18,10 +18,10 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..analyzer import analyze
-    from ..ir import suggestion
-    from ..lints import LINTS, lint
-    from . import read_spec, spec_paths
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.layers.spec import suggestion
+    from cnnspec.analysis.lints import LINTS, lint
+    from cnnspec.commands import read_spec, spec_paths
 
     ignored = {code.strip() for item in args.ignore for code in item.split(",")}
     for code in sorted(ignored - LINTS.keys()):

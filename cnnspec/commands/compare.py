@@ -7,14 +7,14 @@ HELP = ("Train several specs with one recipe (or reuse finished runs) and compar
 
 
 def add_arguments(parser):
-    from .train import add_training_arguments
+    from cnnspec.commands.train import add_training_arguments
 
     parser.add_argument("files", nargs="*", metavar="SPEC",
                         help=".cnn files to train (a folder means its *.cnn)")
     add_training_arguments(parser)
     parser.add_argument("--runs", nargs="+", default=[], metavar="RUN_DIR",
                         help="finished run directories to compare as they are")
-    from ..comparison import COMPARE_FORMATS
+    from cnnspec.training.compare import COMPARE_FORMATS
 
     parser.add_argument("--format", "-f", choices=COMPARE_FORMATS, default="markdown",
                         help="how to print the table (the files are always table.md and table.csv)")
@@ -24,9 +24,9 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..comparison import compare, render
-    from . import read_spec, spec_paths, write_stdout
-    from .train import config_from_args
+    from cnnspec.training.compare import compare, render
+    from cnnspec.commands import read_spec, spec_paths, write_stdout
+    from cnnspec.commands.train import config_from_args
 
     specs = [read_spec(path) for path in spec_paths(args.files)]
     if not specs and not args.runs:

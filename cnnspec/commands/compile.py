@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..report import REPORT_SEED
-from .train import add_max_params_argument
-from .types import seed
+from cnnspec.report import REPORT_SEED
+from cnnspec.commands.train import add_max_params_argument
+from cnnspec.commands.types import seed
 
 HELP = "Compile a spec to an untrained Keras 3 model file (.keras), initialised as the report did."
 
@@ -27,11 +27,11 @@ def add_arguments(parser):
 def run(args) -> int:
     from pathlib import Path
 
-    from ..analyzer import analyze
-    from ..budget import require_fits
-    from ..keras_backend import save_model, to_keras
-    from ..outputs import check_file
-    from . import read_spec
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.analysis.budget import require_fits
+    from cnnspec.compiler.build import save_model, to_keras
+    from cnnspec.training.outputs import check_file
+    from cnnspec.commands import read_spec
 
     spec = read_spec(args.file)
     analysis = analyze(spec)

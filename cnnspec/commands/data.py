@@ -7,7 +7,7 @@ HELP = ("Find MNIST (or --dataset NAME), verify it byte for byte and cache it, s
 
 
 def add_arguments(parser):
-    from ..recipe import DATASETS
+    from cnnspec.training.recipe import DATASETS
 
     parser.add_argument("--data", metavar="PATH",
                         help="a Keras-layout mnist.npz to verify and cache (default: "
@@ -19,7 +19,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     if args.dataset not in (None, "mnist"):
-        from ..datasets import dataset_cache, load_keras_dataset
+        from cnnspec.training.datasets import dataset_cache, load_keras_dataset
 
         if args.data:
             print("cnnspec data: --data verifies MNIST; other data sets are cached from "
@@ -30,7 +30,7 @@ def run(args) -> int:
         print(f"{args.dataset}: {images:,} images of {'x'.join(map(str, data.image_shape))} "
               f"from {data.source}; cache: {dataset_cache(args.dataset)[0]}")
         return 0
-    from ..data import cache_path, fetch_and_cache
+    from cnnspec.training.data import cache_path, fetch_and_cache
 
     mnist = fetch_and_cache(args.data, log=print)
     images = len(mnist.x_train) + len(mnist.x_test)

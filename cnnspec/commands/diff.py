@@ -7,7 +7,7 @@ HELP = (
 
 
 def add_arguments(parser):
-    from ..render.diff import DIFF_FORMATS
+    from cnnspec.render.diff import DIFF_FORMATS
 
     parser.add_argument("files", nargs="+", metavar="FILE", help="two or more .cnn files; the first is the baseline")
     parser.add_argument("--format", "-f", choices=DIFF_FORMATS, default="text")
@@ -16,10 +16,10 @@ def add_arguments(parser):
 def run(args) -> int:
     import sys
 
-    from ..analyzer import analyze
-    from ..diff import diff
-    from ..render.diff import render_diff
-    from . import read_spec, spec_paths, write_stdout
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.analysis.diff import diff
+    from cnnspec.render.diff import render_diff
+    from cnnspec.commands import read_spec, spec_paths, write_stdout
 
     paths = spec_paths(args.files)
     if len(paths) < 2:

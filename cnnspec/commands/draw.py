@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from .train import add_max_params_argument
+from cnnspec.commands.train import add_max_params_argument
 
 HELP = "Draw a spec as feature-map blocks with their shapes and the layers between them (.svg or .png)."
 
@@ -20,13 +20,13 @@ def add_arguments(parser):
 def run(args) -> int:
     from pathlib import Path
 
-    from ..analyzer import analyze
-    from ..budget import require_fits
-    from ..atomic import write_atomic
-    from ..diagram import layout
-    from ..errors import RunError, plain_error
-    from ..outputs import STDOUT, check_file
-    from . import read_spec, write_stdout
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.analysis.budget import require_fits
+    from cnnspec.atomic import write_atomic
+    from cnnspec.render.diagram import layout
+    from cnnspec.errors import RunError, plain_error
+    from cnnspec.training.outputs import STDOUT, check_file
+    from cnnspec.commands import read_spec, write_stdout
 
     output = Path(args.output)
     to_stdout = args.output == STDOUT
@@ -36,21 +36,21 @@ def run(args) -> int:
     analysis = analyze(read_spec(args.file))
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
     if to_stdout:
-        from ..render.svg import render
+        from cnnspec.render.svg import render
 
         write_stdout(render(layout(analysis)))
         return 0
     check_file(output, "the image")  # before the (for a deep network, long) layout and drawing
     diagram = layout(analysis)
     if output.suffix.lower() == ".svg":
-        from ..render.svg import render
+        from cnnspec.render.svg import render
 
         text = render(diagram)
         write = lambda file: file.write(text.encode("utf-8"))  # noqa: E731
         size = lambda: (diagram.width, diagram.height)  # noqa: E731
     else:
-        from ..render.png import MAX_PIXELS, MIN_SCALE, pixel_scale, png_size
-        from ..render.png import write as write_png
+        from cnnspec.render.png import MAX_PIXELS, MIN_SCALE, pixel_scale, png_size
+        from cnnspec.render.png import write as write_png
 
         scale = pixel_scale(diagram)
         if scale is None:

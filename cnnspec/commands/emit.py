@@ -10,12 +10,12 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..analyzer import analyze
-    from ..atomic import write_text_atomic
-    from ..errors import RunError, plain_error
-    from ..generators import generate
-    from ..outputs import STDOUT, check_file
-    from . import read_spec, write_stdout
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.atomic import write_text_atomic
+    from cnnspec.errors import RunError, plain_error
+    from cnnspec.training.emit import generate
+    from cnnspec.training.outputs import STDOUT, check_file
+    from cnnspec.commands import read_spec, write_stdout
 
     analysis = analyze(read_spec(args.file))
     to_stdout = args.output in (None, STDOUT)

@@ -8,8 +8,8 @@ FORMATS = ("text", "json")
 
 
 def add_arguments(parser):
-    from .train import add_data_arguments
-    from .types import count
+    from cnnspec.commands.train import add_data_arguments
+    from cnnspec.commands.types import count
 
     parser.add_argument("run_dir", metavar="RUN", help="a finished run directory")
     add_data_arguments(parser)
@@ -25,9 +25,9 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from ..evaluation import evaluate_run
-    from ..render.evaluation import to_text, write_evaluation
-    from . import write_stdout
+    from cnnspec.training.evaluation import evaluate_run
+    from cnnspec.training.inspection import to_text, write_evaluation
+    from cnnspec.commands import write_stdout
 
     evaluation = evaluate_run(args.run_dir, args.data, args.dataset,
                               log=lambda line: print(line, file=sys.stderr))

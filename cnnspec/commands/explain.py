@@ -22,10 +22,10 @@ def _layer_number(choice: str, rows) -> int | None:
 
 
 def run(args) -> int:
-    from ..analyzer import analyze
-    from ..receptive_field import explain
-    from ..render.explain import EXPLAIN_FORMATS
-    from . import read_spec, write_stdout
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.analysis.receptive_field import explain
+    from cnnspec.render.explain import EXPLAIN_FORMATS
+    from cnnspec.commands import read_spec, write_stdout
 
     analysis = analyze(read_spec(args.file))
     fields = explain(analysis)

@@ -18,11 +18,11 @@ def add_arguments(parser):
 def run(args) -> int:
     from pathlib import Path
 
-    from ..atomic import write_text_atomic
-    from ..errors import Diagnostic, RunError, SpecError
-    from ..formatter import format_text, line_ending
-    from ..loading import read_source, source_name
-    from . import spec_paths
+    from cnnspec.atomic import write_text_atomic
+    from cnnspec.errors import Diagnostic, RunError, SpecError
+    from cnnspec.language.formatter import format_text, line_ending
+    from cnnspec.language.source import read_source, source_name
+    from cnnspec.commands import spec_paths
 
     status = 0
     for path in spec_paths(args.files):

@@ -8,7 +8,7 @@ FORMATS = ("text", "json")
 
 
 def add_arguments(parser):
-    from .types import positive_int
+    from cnnspec.commands.types import positive_int
 
     parser.add_argument("run_dir", metavar="RUN", help="a finished run directory")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="PNG or JPEG files")
@@ -20,8 +20,8 @@ def add_arguments(parser):
 def run(args) -> int:
     import json
 
-    from ..evaluation import predict_files
-    from . import write_stdout
+    from cnnspec.training.evaluation import predict_files
+    from cnnspec.commands import write_stdout
 
     predictions = predict_files(args.run_dir, args.images, top=args.top)
     if args.format == "json":

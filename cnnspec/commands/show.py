@@ -7,7 +7,7 @@ HELP = ("Look inside a finished run: the learned kernels of each convolution as 
 
 
 def add_arguments(parser):
-    from .types import count
+    from cnnspec.commands.types import count
 
     parser.add_argument("run_dir", metavar="RUN", help="a finished run directory")
     which = parser.add_mutually_exclusive_group()
@@ -19,7 +19,7 @@ def add_arguments(parser):
 def run(args) -> int:
     from pathlib import Path
 
-    from ..render.evaluation import write_show
+    from cnnspec.training.inspection import write_show
 
     out = Path(args.out) if args.out else Path(args.run_dir) / "show"
     written = write_show(args.run_dir, out, image=args.image, index=args.index,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from .types import positive_int
+from cnnspec.commands.types import positive_int
 
 HELP = (
     "Print a spec's layers, output shapes and parameters as Keras's model.summary() would "
@@ -9,8 +9,8 @@ HELP = (
 
 
 def add_arguments(parser):
-    from ..costs import OPTIMIZER_STATE_COPIES, REPORT_BATCH
-    from ..render import SUMMARY_FORMATS
+    from cnnspec.analysis.costs import OPTIMIZER_STATE_COPIES, REPORT_BATCH
+    from cnnspec.render import SUMMARY_FORMATS
 
     parser.add_argument("file", metavar="FILE")
     parser.add_argument("--format", "-f", choices=list(SUMMARY_FORMATS), default="keras")
@@ -21,9 +21,9 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..analyzer import analyze
-    from ..render import render_summary
-    from . import read_spec, write_stdout
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.render import render_summary
+    from cnnspec.commands import read_spec, write_stdout
 
     analysis = analyze(read_spec(args.file))
     write_stdout(render_summary(analysis, args.format, batch=args.batch, optimizer=args.optimizer))

@@ -11,8 +11,8 @@ FORMATS = ("text", "csv", "json", "markdown")
 
 
 def add_arguments(parser):
-    from .train import add_training_arguments
-    from .types import non_negative_float, positive_float, positive_int
+    from cnnspec.commands.train import add_training_arguments
+    from cnnspec.commands.types import non_negative_float, positive_float, positive_int
 
     parser.add_argument("file", metavar="FILE", help="a .cnn file, with or without grid syntax")
     # --max-params comes with the training options below (the trainer refuses such models
@@ -35,10 +35,10 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..grid import load_grid
-    from ..render.sweep_report import SWEEP_FORMATS
-    from ..sweep import Budget, sweep
-    from . import write_stdout
+    from cnnspec.language.grid import load_grid
+    from cnnspec.render.sweep_report import SWEEP_FORMATS
+    from cnnspec.analysis.sweep import Budget, sweep
+    from cnnspec.commands import write_stdout
 
     training_options = args.top is not None or args.out is not None or args.ray is not None
     if training_options and not args.train:
@@ -59,8 +59,8 @@ def run(args) -> int:
 
 def _stream(grid, budget, format_: str) -> int:
     """The static report only: two streaming passes, a few numbers per variant in memory."""
-    from ..render.sweep_stream import STREAM_FORMATS
-    from ..sweep_stream import StreamedSweep, progress_reporter
+    from cnnspec.render.sweep_stream import STREAM_FORMATS
+    from cnnspec.analysis.sweep_stream import StreamedSweep, progress_reporter
 
     progress = progress_reporter(grid.size)
     result = StreamedSweep(grid, budget, progress)
@@ -72,10 +72,10 @@ def _stream(grid, budget, format_: str) -> int:
 
 
 def _train(result, args) -> int:
-    from ..comparison import render_markdown
-    from ..sweep_training import train_sweep
-    from . import write_stdout
-    from .train import config_from_args
+    from cnnspec.training.compare import render_markdown
+    from cnnspec.training.sweeps import train_sweep
+    from cnnspec.commands import write_stdout
+    from cnnspec.commands.train import config_from_args
 
     config = config_from_args(args, None, False)
     ray_options = {"num_cpus": args.ray_cpus, "trial_cpus": args.trial_cpus, "trial_gpus": args.trial_gpus} if args.ray is not None else {}

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import sys
 
-from ..recipe import TrainConfig
-from .types import positive_float, positive_int, seed
+from cnnspec.training.recipe import TrainConfig
+from cnnspec.commands.types import positive_float, positive_int, seed
 
 _REPORT = TrainConfig()
 HELP = (f"Train a spec on MNIST (or --data, --dataset) with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
@@ -23,7 +23,7 @@ def add_arguments(parser):
 
 def add_training_arguments(parser) -> None:
     """The recipe's options, shared by `train` and `compare`; None means the report's value."""
-    from ..recipe import DISTRIBUTE, SPLITS, TrainConfig
+    from cnnspec.training.recipe import DISTRIBUTE, SPLITS, TrainConfig
 
     report = TrainConfig()
     group = parser.add_argument_group("training (defaults: the report's general setup)")
@@ -48,7 +48,7 @@ def add_training_arguments(parser) -> None:
 
 def add_data_arguments(parser) -> None:
     """--data and --dataset, shared by the training commands and `evaluate`."""
-    from ..recipe import DATASETS
+    from cnnspec.training.recipe import DATASETS
 
     parser.add_argument("--data", metavar="PATH",
                         help="an .npz with x_train, y_train, x_test, y_test (MNIST's own, see "
@@ -66,8 +66,8 @@ def add_max_params_argument(parser) -> None:
 
 def config_from_args(args, out: str | None, resume: bool):
     """A TrainConfig from the options given; on resume, the run's stored ones fill the rest."""
-    from ..recipe import TrainConfig
-    from ..training import resume_config
+    from cnnspec.training.recipe import TrainConfig
+    from cnnspec.training.trainer import resume_config
 
     given = {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
              "seed": args.seed, "split": args.split, "limit": args.limit, "data": args.data, "dataset": args.dataset,
@@ -79,8 +79,8 @@ def config_from_args(args, out: str | None, resume: bool):
 
 
 def run(args) -> int:
-    from ..training import train
-    from . import read_spec
+    from cnnspec.training.trainer import train
+    from cnnspec.commands import read_spec
 
     if args.resume and not args.out:
         print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)

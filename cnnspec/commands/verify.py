@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import SpecError
+from cnnspec.errors import SpecError
 
 HELP = "Build each spec in Keras and compare every row with the static analysis; exit 1 on any difference."
 
@@ -12,10 +12,10 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from ..analyzer import analyze
-    from ..budget import require_fits
-    from ..verification import report, verify
-    from . import read_spec, spec_paths
+    from cnnspec.analysis.analyzer import analyze
+    from cnnspec.analysis.budget import require_fits
+    from cnnspec.compiler.verify import report, verify
+    from cnnspec.commands import read_spec, spec_paths
 
     status = 0
     for path in spec_paths(args.files):

@@ -7,17 +7,17 @@ registered kind through every pass.
 
 from __future__ import annotations
 
-from .base import (
+from cnnspec.layers.base import (
     POINTWISE, REARRANGE, WHOLE_MAP, Layer, NeedsFeatureMap, Reading, ShapeMismatch, Sliding, missing_behaviours,
 )
-from .batchnorm import BatchNorm
-from .conv import Conv
-from .dense import Dense
-from .depthwise import DepthwiseConv
-from .dropout import Dropout
-from .flatten import Flatten
-from .global_pool import GlobalAvgPool
-from .pool import AvgPool, Pool
+from cnnspec.layers.batchnorm import BatchNorm
+from cnnspec.layers.conv import Conv
+from cnnspec.layers.dense import Dense
+from cnnspec.layers.depthwise import DepthwiseConv
+from cnnspec.layers.dropout import Dropout
+from cnnspec.layers.flatten import Flatten
+from cnnspec.layers.global_pool import GlobalAvgPool
+from cnnspec.layers.pool import AvgPool, Pool
 
 KINDS: tuple[type[Layer], ...] = (Conv, DepthwiseConv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm)
 BY_KEYWORD: dict[str, type[Layer]] = {kind.keyword: kind for kind in KINDS}

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..arguments import OPTION_ROLES
-from ..shapes import size_text
+from cnnspec.layers.arguments import OPTION_ROLES
+from cnnspec.layers.shapes import size_text
 
 ALL_OPTIONS = frozenset(OPTION_ROLES)
 
@@ -118,7 +118,7 @@ class Layer:
         """A hypothesis-drawn statement valid on `shape` and the output shape it gives, or
         None where the kind cannot follow `shape`. Output sizes come from
         `context.positions(size, window, stride, padding)`, `cnnspec.testing`'s own window
-        count (not `cnnspec.shapes`), so the examples can serve as an oracle;
+        count (not `cnnspec.layers.shapes`), so the examples can serve as an oracle;
         `context.max_channels` bounds the channels a layer makes."""
         raise NotImplementedError(f"{cls.__name__} has no example statements")
 

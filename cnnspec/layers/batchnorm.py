@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span
-from ..shapes import batchnorm_params
-from .base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span
+from cnnspec.layers.shapes import batchnorm_params
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import ACTIVATIONS, NOWHERE, Span, require_activation, require_positive
-from ..shapes import dense_params
-from .base import ALL_OPTIONS, WHOLE_MAP, Layer, vector
-from .keras_args import SEEDED_WEIGHTS
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation, require_positive
+from cnnspec.layers.shapes import dense_params
+from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, vector
+from cnnspec.layers.keras_args import SEEDED_WEIGHTS
 
 
 @dataclass(frozen=True)

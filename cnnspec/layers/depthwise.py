@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import ACTIVATIONS, NOWHERE, Span, require_activation, require_padding, require_positive
-from ..shapes import size_text
-from .base import ALL_OPTIONS, Layer, Sliding, feature_map
-from .keras_args import TRUNCATED_NORMAL
-from .windows import fitted_output, window_example, window_words
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation, require_padding, require_positive
+from cnnspec.layers.shapes import size_text
+from cnnspec.layers.base import ALL_OPTIONS, Layer, Sliding, feature_map
+from cnnspec.layers.keras_args import TRUNCATED_NORMAL
+from cnnspec.layers.windows import fitted_output, window_example, window_words
 
 
 def depthwise_params(kernel: tuple[int, int], in_channels: int, multiplier: int) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, InvalidField, Span
-from ..statements import rate_text
-from .base import ALL_OPTIONS, POINTWISE, Layer
-from .keras_args import SEED
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, InvalidField, Span
+from cnnspec.layers.text import rate_text
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers.keras_args import SEED
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span
-from ..shapes import size_text
-from .base import ALL_OPTIONS, WHOLE_MAP, Layer, feature_map
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span
+from cnnspec.layers.shapes import size_text
+from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, feature_map
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import arguments
-from ..ir import NOWHERE, Span, require_padding, require_positive
-from ..statements import pair_text
-from .base import ALL_OPTIONS, Layer, Sliding, feature_map
-from .windows import fitted_output, window_example, window_words
+from cnnspec.layers import arguments
+from cnnspec.layers.spec import NOWHERE, Span, require_padding, require_positive
+from cnnspec.layers.text import pair_text
+from cnnspec.layers.base import ALL_OPTIONS, Layer, Sliding, feature_map
+from cnnspec.layers.windows import fitted_output, window_example, window_words
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@ input, their options' text, the report's seeded weights, and example statements.
 
 from __future__ import annotations
 
-from ..shapes import conv_output_size, size_text
-from ..statements import pair_text
-from .base import ALL_OPTIONS, ShapeMismatch
+from cnnspec.layers.shapes import conv_output_size, size_text
+from cnnspec.layers.text import pair_text
+from cnnspec.layers.base import ALL_OPTIONS, ShapeMismatch
 
 
 def fitted_output(layer, shape: tuple[int, int, int], what: str) -> tuple[int, int]:

@@ -7,26 +7,26 @@ FLOPs, activation memory and the training-memory estimate.
 
 from __future__ import annotations
 
-from ..analyzer import Analysis
-from ..costs import REPORT_BATCH, TrainingMemory, training_memory
+from cnnspec.analysis.analyzer import Analysis
+from cnnspec.analysis.costs import REPORT_BATCH, TrainingMemory, training_memory
 
 
 def _keras(analysis: Analysis, memory: TrainingMemory) -> str:
-    from .keras_table import render
+    from cnnspec.render.keras_table import render
 
     return render(analysis)
 
 
 def _json(analysis: Analysis, memory: TrainingMemory) -> str:
-    from .json_format import render
+    from cnnspec.render.json_format import render
 
     return render(analysis, memory)
 
 
 def _table_format(fmt: str):
     def render(analysis: Analysis, memory: TrainingMemory) -> str:
-        from .summary_table import summary_table
-        from .table import TABLE_FORMATS
+        from cnnspec.render.summary_table import summary_table
+        from cnnspec.render.table import TABLE_FORMATS
 
         return TABLE_FORMATS[fmt](summary_table(analysis, memory))
 

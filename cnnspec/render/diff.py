@@ -6,9 +6,9 @@ import json
 import shutil
 import string
 
-from ..diff import Diff
-from ..shapes import size_text
-from .table import Column, Table, TABLE_FORMATS
+from cnnspec.analysis.diff import Diff
+from cnnspec.layers.shapes import size_text
+from cnnspec.render.table import Column, Table, TABLE_FORMATS
 
 
 def _labels(diff: Diff) -> list[str]:
@@ -89,7 +89,7 @@ def diff_dict(diff: Diff) -> dict:
 
 def render_keras(diff: Diff) -> str:
     """Each spec's model.summary() table, side by side, then the changes."""
-    from .keras_table import render
+    from cnnspec.render.keras_table import render
 
     gap = " | "
     count = len(diff.analyses)

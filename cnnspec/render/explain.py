@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from ..analyzer import Analysis
-from ..counting import counted, counted_list
-from ..layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Sliding
-from ..receptive_field import PIXEL, AxisWindows, Field, LayerField
-from ..shapes import size_text
+from cnnspec.analysis.analyzer import Analysis
+from cnnspec.analysis.counting import counted, counted_list
+from cnnspec.layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Sliding
+from cnnspec.analysis.receptive_field import PIXEL, AxisWindows, Field, LayerField
+from cnnspec.layers.shapes import size_text
 
 AXES = (("row", "rows", "above", "below"), ("column", "columns", "left", "right"))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..analyzer import Analysis
-from ..costs import TrainingMemory, layer_costs, totals, training_memory
+from cnnspec.analysis.analyzer import Analysis
+from cnnspec.analysis.costs import TrainingMemory, layer_costs, totals, training_memory
 
 
 def memory_dict(memory: TrainingMemory) -> dict:

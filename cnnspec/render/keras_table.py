@@ -9,22 +9,8 @@ from __future__ import annotations
 
 import shutil
 
-from ..analyzer import Analysis
-from ..costs import FLOAT32_BYTES
-
-
-def readable_size(size: float) -> str:
-    """Bytes in Keras's style (binary units, two decimals).
-
-    >>> readable_size(608408), readable_size(48)
-    ('594.15 KB', '48.00 B')
-    """
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size / 1024 < 1:
-            return f"{size:.2f} {unit}"
-        size /= 1024
-    # Beyond the largest unit the digits stop meaning anything: keep three of them.
-    return f"{size:.2f} PB" if size < 1024 else f"{size:.2e} PB"
+from cnnspec.analysis.analyzer import Analysis
+from cnnspec.analysis.costs import FLOAT32_BYTES, readable_size
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -39,14 +25,16 @@ def shape_text(shape: tuple[int, ...]) -> str:
 def render(analysis: Analysis, line_length: int | None = None, *, fast: bool = True) -> str:
     """The summary as Keras prints it when piped (on a terminal Keras adds ANSI bold)."""
     import rich.console
+    import rich.markup
 
     if line_length is None:
         line_length = min(88, shutil.get_terminal_size().columns - 4)
     cells = [(f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params:,}") for row in analysis.rows]
     console = rich.console.Console(highlight=False, force_terminal=False, color_system=None, width=10**6)
     console.begin_capture()
-    # Keras escapes the name and prints it as markup; without markup it is printed as is.
-    console.print(f'Model: "{analysis.spec.name}"', markup=False)
+    # Keras escapes the name and prints it as markup, so the name reads as written except
+    # that escape() doubles a trailing backslash (rich would otherwise read it as one).
+    console.print(f'Model: "{rich.markup.escape(analysis.spec.name)}"')
     title = console.end_capture()
     table = (fast and _direct_table(cells, line_length)) or _rich_table(cells, line_length)
     console.begin_capture()

@@ -12,8 +12,8 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
-from ..diagram import Arrow, Diagram, Label, Polygon
-from .figures import literal_text
+from cnnspec.render.diagram import Arrow, Diagram, Label, Polygon
+from cnnspec.render.figures import literal_text
 
 SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
 MIN_SCALE = 1

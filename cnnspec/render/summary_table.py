@@ -3,10 +3,11 @@ the totals, and the training-memory estimate with its assumptions."""
 
 from __future__ import annotations
 
-from ..analyzer import Analysis
-from ..costs import FLOAT32_BYTES, TrainingMemory, layer_costs, totals
-from .keras_table import readable_size, shape_text
-from .table import Bytes, Column, Table
+from cnnspec.analysis.analyzer import Analysis
+from cnnspec.analysis.costs import FLOAT32_BYTES, TrainingMemory, layer_costs, totals
+from cnnspec.analysis.costs import readable_size
+from cnnspec.render.keras_table import shape_text
+from cnnspec.render.table import Bytes, Column, Table
 
 COLUMNS = (
     Column("Layer (type)", "layer"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..diagram import FONT, Arrow, Diagram, Label, Polygon
+from cnnspec.render.diagram import FONT, Arrow, Diagram, Label, Polygon
 
 _ANCHORS = {"start", "middle", "end"}
 

@@ -11,9 +11,9 @@ import csv
 import io
 import json
 
-from ..shapes import size_text
-from ..sweep import SweepResult, VariantResult
-from .keras_table import readable_size
+from cnnspec.layers.shapes import size_text
+from cnnspec.analysis.sweep import SweepResult, VariantResult
+from cnnspec.analysis.costs import readable_size
 
 FIRST_ERRORS = 3
 FRONTIER_NOTE = "* on the Pareto frontier: no other survivor has both fewer or equal params and MACs, and fewer of one"

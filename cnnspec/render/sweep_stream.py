@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 from json.encoder import encode_basestring_ascii as json_string  # what json.dumps writes for a str
 
-from ..sweep_stream import StreamedSweep
-from .sweep_report import (
+from cnnspec.analysis.sweep_stream import StreamedSweep
+from cnnspec.render.sweep_report import (
     CSV_COLUMNS, FRONTIER_NOTE, HEADER, MARKDOWN_HEADER, column_widths, error_text, first_errors,
     headline, markdown_row, over_budget_line, survivor_row, table_line,
 )

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import Union
 
-from .keras_table import readable_size
+from cnnspec.analysis.costs import readable_size
 
 
 @dataclass(frozen=True)

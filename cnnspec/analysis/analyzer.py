@@ -1,0 +1,115 @@
+"""Spec -> Analysis: every layer's output shape, parameters and MACs, as Keras would count them.
+
+Collect, total, render are separate steps (as in torchinfo): this module only collects
+per-layer records and totals them; renderers live in `cnnspec.render`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from cnnspec.errors import SpecShapeError
+from cnnspec.layers.spec import Spec
+from cnnspec.layers import KINDS, Layer, NeedsFeatureMap, ShapeMismatch
+
+
+def keras_base_name(keras_type: str) -> str:
+    """The name Keras derives from a layer class (its first instance's name).
+
+    >>> keras_base_name("MaxPooling2D"), keras_base_name("BatchNormalization")
+    ('max_pooling2d', 'batch_normalization')
+    """
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_type)).lower()
+
+
+_BASE_NAMES = {kind: keras_base_name(kind.keras_type) for kind in KINDS}  # a lookup per layer, not a regex
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
+
+    name: str
+    type: str
+    layer: Layer
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    trainable_params: int
+    non_trainable_params: int
+    macs: int
+
+    @property
+    def params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def line(self) -> int:
+        return self.layer.span.line
+
+    @property
+    def activations(self) -> int:
+        """Output values for one sample."""
+        return math.prod(self.output_shape)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    spec: Spec
+    rows: tuple[LayerRow, ...]
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(row.trainable_params for row in self.rows)
+
+    @property
+    def non_trainable_params(self) -> int:
+        return sum(row.non_trainable_params for row in self.rows)
+
+    @property
+    def total_params(self) -> int:
+        return self.trainable_params + self.non_trainable_params
+
+    @property
+    def total_macs(self) -> int:
+        return sum(row.macs for row in self.rows)
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.rows[-1].output_shape if self.rows else self.spec.input_shape
+
+
+def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: str) -> LayerRow:
+    try:
+        out = layer.output_shape(shape)
+    except NeedsFeatureMap as needs:
+        where = f"the output of {previous.name} on line {previous.line}" if previous else "the input"
+        raise ShapeMismatch(
+            f"{needs.keyword} needs a feature map HxWxC, but {where} is the vector ({shape[0]},); "
+            "put convolutions and pooling before flatten and dense layers"
+        ) from None
+    trainable, non_trainable = layer.params(shape)
+    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out))
+
+
+def analyze(spec: Spec) -> Analysis:
+    """Per-layer output shapes, parameters and MACs; a `SpecShapeError` where sizes don't fit.
+
+    Layer names follow Keras's per-class counters in a fresh session (conv2d, conv2d_1, ...).
+    """
+    rows: list[LayerRow] = []
+    counts: dict[str, int] = {}
+    shape = spec.input_shape
+    for layer in spec.layers:
+        base = _BASE_NAMES.get(type(layer)) or keras_base_name(layer.keras_type)
+        index = counts.get(base, 0)
+        counts[base] = index + 1
+        name = base if index == 0 else f"{base}_{index}"
+        try:
+            row = _row(layer, shape, rows[-1] if rows else None, name)
+        except ShapeMismatch as mismatch:
+            raise SpecShapeError(spec.diagnostic(str(mismatch), layer.span)) from None
+        rows.append(row)
+        shape = row.output_shape
+    return Analysis(spec, tuple(rows))

@@ -1,0 +1,65 @@
+"""The public entry points from text or file to a validated `Spec`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cnnspec.language.builder import build_spec, misuse_diagnostics
+from cnnspec.language.grid import GRID_CHARACTERS, parse_grid
+from cnnspec.errors import Diagnostic, SpecSyntaxError
+from cnnspec.layers.spec import Span, Spec
+from cnnspec.language.recovery import parse_statements
+from cnnspec.language.source import normalize_newlines, read_source, source_name
+
+def parse(text: str, source: str = "<string>", *, default_name: str | None = None) -> Spec:
+    """Parse a .cnn text into a `Spec`; raise `SpecSyntaxError` listing every problem found.
+
+    >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
+    Dense(units=10, activation='softmax')
+    """
+    text = normalize_newlines(text)
+    statements, diagnostics = parse_statements(text, source)
+    spec, problems = build_spec(statements, text, source, default_name)
+    if problems:
+        diagnostics += misuse_diagnostics(problems, source, text)
+    if not diagnostics and not spec.layers:
+        diagnostics.append(spec.diagnostic(
+            "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10", Span(spec.input_span.line, 1)
+        ))
+    if diagnostics:
+        raise grid_error(text, source, "not one spec: expand and check its variants with cnnspec sweep") or SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))
+    return spec
+
+
+def first_grid_slot(text: str) -> int | None:
+    """The offset of the first `{...}` choice or `[...]?` optional layer of a text that
+    reads as a well-formed grid; None for a plain spec (or a malformed grid).
+
+    >>> first_grid_slot("conv {5,7}x{5,7}x6"), first_grid_slot('name "a{b}" | conv 5x5x6')
+    (5, None)
+    """
+    if not GRID_CHARACTERS.search(text):
+        return None
+    try:
+        grid = parse_grid(text)
+    except SpecSyntaxError:
+        return None
+    return grid.slots[0].offset if grid.slots else None
+
+
+def grid_error(text: str, source: str, message: str) -> SpecSyntaxError | None:
+    """An error at the first slot of a grid given where one spec belongs, None if `text` is no grid."""
+    offset = first_grid_slot(text)
+    if offset is None:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_text = text[line_start:].split("\n", 1)[0]
+    what = "'[' opens an optional layer" if text[offset] == "[" else "'{' opens a choice"
+    return SpecSyntaxError(Diagnostic(f"this is a grid ({what}), {message}", line, offset - line_start + 1, source, line_text))
+
+
+def load(path: str | Path) -> Spec:
+    """Read and parse a .cnn file (`-`: standard input); its name defaults to the file's stem."""
+    source = source_name(path)
+    return parse(read_source(path), source, default_name=None if source == "<stdin>" else Path(path).stem)

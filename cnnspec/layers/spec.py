@@ -1,0 +1,105 @@
+"""The intermediate representation: a spec as immutable, self-validating dataclasses.
+
+`Spec` holds the network; its layers are the nodes of `cnnspec.layers`, one class per
+kind. Every value is resolved (defaults filled in) so that the analyzer and the Keras
+backend never have to know the language's defaults. Source positions are metadata
+(`compare=False`), so a parsed spec equals one built by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+
+from cnnspec.errors import Diagnostic, character_name
+
+# Keras 3 accepts each of these as `activation=` (tests check every one against Keras).
+ACTIVATIONS = (
+    "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "swish", "silu", "selu",
+    "softplus", "softsign", "leaky_relu", "relu6", "hard_sigmoid", "hard_silu", "mish",
+    "exponential", "log_softmax",
+)
+PADDINGS = ("same", "valid")
+
+
+class InvalidField(ValueError):
+    """A node was given a value it cannot hold; `field` says which, for the caret."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+def suggestion(word: str, choices) -> str:
+    """'; did you mean 'x'?' for the closest choice, or '' when none is close.
+
+    >>> suggestion("sigmod", ACTIVATIONS)
+    "; did you mean 'sigmoid'?"
+    """
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line and column where a statement starts in its source."""
+
+    line: int
+    column: int
+
+
+NOWHERE = Span(0, 0)
+
+
+def require_positive(field_name: str, what: str, values: tuple[int, ...]) -> None:
+    for value in values:
+        if value <= 0:
+            raise InvalidField(field_name, f"{what} must be positive, got {value}")
+
+
+def require_activation(activation: str) -> None:
+    if activation not in ACTIVATIONS:
+        raise InvalidField(
+            "activation",
+            f"unknown activation '{activation}'{suggestion(activation, ACTIVATIONS)}",
+        )
+
+
+def require_padding(padding: str) -> None:
+    if padding not in PADDINGS:
+        raise InvalidField("padding", f"padding must be 'same' or 'valid', got '{padding}'")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A whole network: its name, the input shape (H, W, C) or (N,), and its layers."""
+
+    name: str
+    input_shape: tuple[int, ...] = (28, 28, 1)
+    layers: tuple = ()  # cnnspec.layers nodes
+    source: str = field(default="<string>", compare=False)
+    input_span: Span = field(default=NOWHERE, compare=False, repr=False)
+    text: str = field(default="", compare=False, repr=False)
+
+    def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
+        """A diagnostic at `span` of this spec's source, with the line for its caret."""
+        lines = self.text.split("\n")
+        line_text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+        return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
+
+    def __post_init__(self):
+        if not self.name.strip():
+            raise InvalidField("name", 'a model name cannot be empty; write one, like name "Model 3"')
+        control = next((c for c in self.name if unicodedata.category(c) == "Cc"), None)
+        if control:  # it would reach the terminal with every line that names the model
+            raise InvalidField("name", f"a model name cannot hold the control character {character_name(control)}")
+        if "/" in self.name:
+            # Keras joins scope names with '/' and refuses it in a model's name.
+            raise InvalidField("name", f"a model name cannot contain '/', got {self.name!r}")
+        if len(self.input_shape) not in (1, 3):
+            raise InvalidField(
+                "input_shape",
+                f"input takes HxWxC (or N for a vector), got {len(self.input_shape)} numbers",
+            )
+        require_positive("input_shape", "input size", self.input_shape)

@@ -1,0 +1,166 @@
+"""Analysed spec -> a standalone Python script in plain Keras 3 that builds, trains and tests it.
+
+The layers are `cnnspec.compiler.calls` written out as source, the same calls `to_keras`
+makes, so the script's `build_model()` is the compiled model (weights included). The
+training part uses the report's recipe (`cnnspec.training.recipe`) on MNIST.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+from cnnspec.analysis.analyzer import Analysis, LayerRow
+from cnnspec.compiler.calls import LayerCall, Seed, Seeded, layer_calls
+from cnnspec.render.keras_table import shape_text
+from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, TrainConfig, check_trainable_on_mnist
+
+LINE_LENGTH = 88
+LAYER_INDENT = " " * 12
+
+_SCRIPT = Template('''\
+"""$title in plain Keras 3: build it, train it on MNIST, evaluate it.
+
+Written by `cnnspec emit` from $source. Training follows the study report:
+pixels scaled to [0, 1], one-hot labels, categorical cross-entropy, plain SGD with
+learning rate $learning_rate, batch size $batch_size, $epochs epochs, and one seed ($seed)
+for all random initialisation.
+
+Run `python <this file>`. MNIST comes from keras.datasets.mnist.load_data(), or from the
+Keras-layout .npz file that the CNNSPEC_MNIST environment variable names.
+"""
+
+import os
+
+import keras
+import numpy as np
+from keras import initializers, layers
+
+SEED = $seed
+EPOCHS = $epochs
+BATCH_SIZE = $batch_size
+LEARNING_RATE = $learning_rate
+INPUT_SHAPE = $input_shape
+CLASSES = $classes
+
+
+def build_model():
+    """The network: $total_params parameters ($trainable_params trainable)."""
+    # One seed for all random initialisation, as in the report; it also fixes the output
+    # layer's default initialiser, which takes no seed of its own.
+    keras.utils.set_random_seed(SEED)
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+$layers
+        ],
+        name=$name,
+    )
+
+
+def load_mnist():
+    """MNIST as ((x_train, y_train), (x_test, y_test)) uint8 arrays."""
+    path = os.environ.get("CNNSPEC_MNIST")
+    if path:
+        with np.load(path) as data:
+            return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+    return keras.datasets.mnist.load_data()
+
+
+def prepare(images, labels):
+    """Pixels scaled to [0, 1] in the model's input shape, and one-hot labels."""
+    x = images.reshape((len(images), *INPUT_SHAPE)).astype("float32") / $pixel_scale
+    return x, keras.utils.to_categorical(labels, CLASSES)
+
+
+def main():
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    x_train, y_train = prepare(x_train, y_train)
+    x_test, y_test = prepare(x_test, y_test)
+    model = build_model()
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE),
+        loss=$loss,
+        metrics=["accuracy"],
+    )
+    model.summary()
+    model.fit(x_train, y_train, batch_size=BATCH_SIZE, epochs=EPOCHS, verbose=2)
+    loss, accuracy = model.evaluate(x_test, y_test, batch_size=BATCH_SIZE, verbose=0)
+    print(f"test loss {loss:.4f}, test accuracy {accuracy:.2%}")
+
+
+if __name__ == "__main__":
+    main()
+''')
+
+
+def generate(analysis: Analysis, setup: TrainConfig = TrainConfig()) -> str:
+    """The script's text; a `RunError` if MNIST does not fit the spec's input or output."""
+    check_trainable_on_mnist(analysis)
+    spec = analysis.spec
+    calls = layer_calls(spec, tuple(row.name for row in analysis.rows))
+    layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
+    return _SCRIPT.substitute(
+        title=_prose(spec.name) or "A network",
+        source=_prose(spec.source),
+        name=python_literal(spec.name),
+        input_shape=python_literal(spec.input_shape),
+        classes=MNIST_CLASSES,
+        seed=setup.seed,
+        epochs=setup.epochs,
+        batch_size=setup.batch_size,
+        learning_rate=python_literal(setup.lr),
+        loss=python_literal(LOSS),
+        pixel_scale=PIXEL_SCALE,
+        total_params=f"{analysis.total_params:,}",
+        trainable_params=f"{analysis.trainable_params:,}",
+        layers=layers,
+    )
+
+
+def python_literal(value) -> str:
+    """A value as Python source, strings in double quotes where that needs no escape.
+
+    >>> python_literal("same"), python_literal("it's"), python_literal((5, 5)), python_literal(0.25)
+    ('"same"', '"it\\'s"', '(5, 5)', '0.25')
+    """
+    if isinstance(value, Seeded):
+        return f"initializers.{value.initializer}(seed=SEED)"
+    if isinstance(value, Seed):
+        return "SEED"
+    literal = repr(value)
+    if isinstance(value, str) and literal.startswith("'") and '"' not in value:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def _layer(call: LayerCall, row: LayerRow) -> str:
+    """One list item: a comment with the row as `model.summary()` shows it, then the call."""
+    params = f"{row.params:,} param{'s' * (row.params != 1)}"
+    if row.non_trainable_params:
+        params += f" ({row.non_trainable_params:,} non-trainable)"
+    where = f"line {row.line}: " if row.line else ""
+    comment = f"{LAYER_INDENT}# {where}{shape_text(row.output_shape)}, {params}"
+    pieces = [python_literal(arg) for arg in call.args] + [f"{key}={python_literal(v)}" for key, v in call.kwargs]
+    one_line = f"{LAYER_INDENT}layers.{call.layer}({', '.join(pieces)}),"
+    if len(one_line) <= LINE_LENGTH:
+        return f"{comment}\n{one_line}"
+    return f"{comment}\n{LAYER_INDENT}layers.{call.layer}(\n{_wrapped(pieces, LAYER_INDENT + '    ')}\n{LAYER_INDENT}),"
+
+
+def _wrapped(pieces: list[str], indent: str) -> str:
+    """Arguments filled greedily into lines of at most LINE_LENGTH, each ending in a comma."""
+    lines, current = [], ""
+    for piece in pieces:
+        candidate = f"{current} {piece}," if current else f"{indent}{piece},"
+        if current and len(candidate) > LINE_LENGTH:
+            lines.append(current)
+            candidate = f"{indent}{piece},"
+        current = candidate
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def _prose(text: str) -> str:
+    """Text safe inside the script's docstring: printable, no backslash or closing quotes."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown.replace("\\", "/").replace('"""', "'''")

@@ -97,7 +97,7 @@ async def test_completion_of_keywords_then_options_and_activations(client: Langu
 
 @pytest.mark.asyncio
 async def test_formatting_is_cnnspec_fmt(client: LanguageClient):
-    from cnnspec.formatter import format_text
+    from cnnspec.language.formatter import format_text
 
     messy = "conv   5x5x6 |pool 2\n\n\n\ndense   10\n"
     await opened(client, messy)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cnnspec.runs import load_run
+from cnnspec.training.runs import load_run
 from conftest import SPECS, needs_mnist
 from playground_live import running_playground
 

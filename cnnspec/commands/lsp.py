@@ -12,7 +12,7 @@ def add_arguments(parser):
 
 def run(args) -> int:
     try:
-        from ..servers.language_server import server
+        from cnnspec.servers.language_server import server
     except ModuleNotFoundError as error:
         print(f"cnnspec lsp: error: this needs the '{error.name}' package: pip install 'cnnspec[lsp]'",
               file=sys.stderr)

@@ -27,7 +27,7 @@ def run(args) -> int:
         print(f"cnnspec serve: error: not a folder: {args.folder}", file=sys.stderr)
         return 2
     try:
-        from ..servers.playground import serve
+        from cnnspec.servers.playground import serve
     except ModuleNotFoundError as error:
         print(f"cnnspec serve: error: this needs the '{error.name}' package: pip install 'cnnspec[serve]'",
               file=sys.stderr)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analyzer import Analysis, analyze
-from ..errors import Diagnostic, SpecError
-from ..loading import MAX_SOURCE_BYTES, parse
+from cnnspec.analysis.analyzer import Analysis, analyze
+from cnnspec.errors import Diagnostic, SpecError
+from cnnspec.language.loading import parse
+from cnnspec.language.source import MAX_SOURCE_BYTES
 
 _TOKEN_END = re.compile(r"[^\s|#]*")
 
@@ -62,7 +63,7 @@ def message(diagnostic: Diagnostic, lines: list[str]) -> Message:
 
 def inspect(text: str, source: str = "<playground>") -> View:
     """Parse, analyze and lint `text`; never raises for anything a user can type."""
-    from ..lints import lint
+    from cnnspec.analysis.lints import lint
 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
@@ -91,7 +92,7 @@ def row_dict(row, field_size: tuple[int, int] | None = None) -> dict:
 
 def receptive_fields(analysis: Analysis) -> list[tuple[int, int] | None]:
     """Each row's receptive field (rows x columns of input pixels), None where not defined."""
-    from ..receptive_field import explain
+    from cnnspec.analysis.receptive_field import explain
 
     if len(analysis.spec.input_shape) != 3:
         return [None] * len(analysis.rows)
@@ -103,8 +104,8 @@ def receptive_fields(analysis: Analysis) -> list[tuple[int, int] | None]:
 
 def summary(view: View, batch: int | None = None) -> dict:
     """The JSON the playground paints: messages, rows, totals and training memory."""
-    from ..costs import training_memory
-    from ..render.json_format import memory_dict
+    from cnnspec.analysis.costs import training_memory
+    from cnnspec.render.json_format import memory_dict
 
     out: dict = {"valid": view.valid, "messages": [m.as_dict() for m in view.messages]}
     analysis = view.analysis
@@ -137,8 +138,8 @@ def row_index(analysis: Analysis, line: int, column: int | None = None) -> int |
 
 def explain_row(analysis: Analysis, index: int) -> str:
     """`cnnspec explain`'s sentences for the row at `index`."""
-    from ..receptive_field import explain
-    from ..render.explain import render_text
+    from cnnspec.analysis.receptive_field import explain
+    from cnnspec.render.explain import render_text
 
     try:
         text = render_text(analysis, explain(analysis), only=index + 1)
@@ -149,16 +150,16 @@ def explain_row(analysis: Analysis, index: int) -> str:
 
 def diagram_svg(analysis: Analysis) -> str:
     """`cnnspec draw`'s picture, as SVG text."""
-    from ..diagram import layout
-    from ..render.svg import render
+    from cnnspec.render.diagram import layout
+    from cnnspec.render.svg import render
 
     return render(layout(analysis))
 
 
 def vocabulary() -> dict[str, list[str]]:
     """The words of the language, from the registry: what editors highlight and complete."""
-    from ..ir import ACTIVATIONS, PADDINGS
-    from ..layers import BY_KEYWORD
+    from cnnspec.layers.spec import ACTIVATIONS, PADDINGS
+    from cnnspec.layers import BY_KEYWORD
 
     return {"keywords": ["name", "input", *BY_KEYWORD], "activations": list(ACTIVATIONS),
             "paddings": list(PADDINGS)}

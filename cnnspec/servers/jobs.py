@@ -1,6 +1,6 @@
 """One training at a time, in a thread, with stop and resume; epochs go out as events.
 
-It runs `cnnspec.training.train` itself, so a run started from the page is the run
+It runs `cnnspec.training.trainer.train` itself, so a run started from the page is the run
 `cnnspec train` makes (same directory layout, same checkpoints). Stopping goes through the
 trainer's `stop` hook: a Keras callback asks it after every step and, told to, raises the
 `KeyboardInterrupt` Ctrl-C would, which the trainer turns into a resumable run (the finished
@@ -35,7 +35,7 @@ class Trainings:
 
     def __init__(self, folder: Path, train=None):
         self.folder = folder
-        self._train = train  # injectable for tests; default: cnnspec.training.train
+        self._train = train  # injectable for tests; default: cnnspec.training.trainer.train
         self._lock = threading.Condition()
         self._stop = threading.Event()
         self.job: Job | None = None
@@ -46,7 +46,7 @@ class Trainings:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self, spec, epochs: int, limit: int | None) -> Job:
-        from ..training import default_run_dir
+        from cnnspec.training.trainer import default_run_dir
 
         run_dir = self.folder / default_run_dir(spec.name)
         return self._launch(Job(spec.text, spec.source, run_dir, epochs, limit), resume=False)
@@ -101,10 +101,10 @@ class Trainings:
             return job.events[after + 1:]
 
     def _run(self, job: Job, resume: bool) -> None:
-        from ..errors import SpecError
-        from ..loading import parse
-        from ..runs import read_metrics, RunPaths
-        from ..training import TrainConfig, resume_config, train
+        from cnnspec.errors import SpecError
+        from cnnspec.language.loading import parse
+        from cnnspec.training.runs import read_metrics, RunPaths
+        from cnnspec.training.trainer import TrainConfig, resume_config, train
 
         def log(line: str) -> None:
             self._emit({"type": "log", "line": line})

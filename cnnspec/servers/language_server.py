@@ -15,8 +15,8 @@ import re
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from ..errors import SpecError
-from . import document
+from cnnspec.errors import SpecError
+from cnnspec.servers import document
 
 NAME = "cnnspec"
 _WORD = re.compile(r"[A-Za-z0-9_.\-]+")
@@ -189,7 +189,7 @@ def server() -> CnnspecServer:
 
     @ls.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls_: CnnspecServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        from ..formatter import format_text
+        from cnnspec.language.formatter import format_text
 
         text_document = ls.workspace.get_text_document(params.text_document.uri)
         text = text_document.source

@@ -25,12 +25,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..atomic import write_text_atomic
-from ..errors import SpecError
-from ..loading import MAX_SOURCE_BYTES
-from . import document
-from .files import Refused, confined, list_specs
-from .jobs import Busy, Trainings
+from cnnspec.atomic import write_text_atomic
+from cnnspec.errors import SpecError
+from cnnspec.language.source import MAX_SOURCE_BYTES
+from cnnspec.servers import document
+from cnnspec.servers.files import Refused, confined, list_specs
+from cnnspec.servers.jobs import Busy, Trainings
 
 MAX_BODY = MAX_SOURCE_BYTES + 2**20  # a spec at the size limit, JSON-escaped, fits
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
@@ -169,8 +169,8 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
         return JSONResponse({"path": path.relative_to(root).as_posix(), "saved": True, "bytes": len(text.encode("utf-8"))})
 
     async def train_start(request: Request) -> Response:
-        from ..analyzer import analyze
-        from ..loading import parse
+        from cnnspec.analysis.analyzer import analyze
+        from cnnspec.language.loading import parse
 
         body = await read_json(request)
         text = _text(body)

@@ -98,7 +98,9 @@ def receptive_fields(analysis: Analysis) -> list[tuple[int, int] | None]:
         return [None] * len(analysis.rows)
     try:
         return [(found.fields[0].size, found.fields[1].size) for found in explain(analysis)]
-    except SpecError:  # a map too large to list: the table stands without fields
+    except (SpecError, TypeError, NotImplementedError):
+        # A map too large to list, or a node explain does not follow (it raises, never
+        # guesses): the table stands without the field column rather than not at all.
         return [None] * len(analysis.rows)
 
 

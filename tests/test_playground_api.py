@@ -150,7 +150,11 @@ def test_off_loopback_every_request_needs_the_token(folder):
     client = TestClient(create_app(folder, token="s3cret", hosts=None), raise_server_exceptions=False)
     assert client.get("/").status_code == 401
     assert client.post("/api/analyze", json={"text": "dense 10"}).status_code == 401
-    assert client.get("/?token=s3cret").status_code == 200
+    page = client.get("/?token=s3cret")
+    assert page.status_code == 200 and "SameSite=Strict" in page.headers["set-cookie"]
+    assert client.get("/static/app.js").status_code == 200  # the page's own assets: the cookie
+    client.cookies.clear()
+    assert client.get("/static/app.js").status_code == 401
     assert client.post("/api/analyze", json={"text": "dense 10"}, headers={"X-Cnnspec-Token": "s3cret"}).status_code == 200
 
 

@@ -149,3 +149,14 @@ def test_train_streams_epochs_and_stops_and_resumes_a_run(page, folder):
     [run] = (folder / "runs").iterdir()
     assert [row.epoch for row in load_run(run).history] == [1, 2, 3]  # finished, as `cnnspec train` leaves it
     assert (run / "metrics.csv").read_text().count("\n") == 4  # header + 3 epochs, one run
+
+
+def test_through_the_token_link_the_whole_page_works(browser, folder):
+    with running_playground(folder, token="t0ken") as url:
+        page = browser.new_page(bypass_csp=True)
+        assert page.goto(url).status == 401  # no token, no page
+        page.goto(url + "?token=t0ken")
+        page.wait_for_selector("body[data-analyzed]")  # its script loaded, its requests answered
+        page.wait_for_function("document.querySelectorAll('#table tbody tr').length === 8")
+        page.wait_for_function("document.querySelector('#files').options.length > 1")
+        page.close()

@@ -254,21 +254,40 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
 
 
 class TokenGate:
-    """ASGI middleware: 401 unless the request carries the token (header or `?token=`)."""
+    """ASGI middleware: 401 unless the request carries the token (header, cookie or `?token=`).
+
+    The printed link carries it in the query; the answer sets it as a same-site cookie, so
+    the page's own script, styles and event stream carry it too, and no other site's do.
+    """
+
+    COOKIE = "cnnspec_token"
 
     def __init__(self, app, token: str):
         self.app, self.token = app, token
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            request = Request(scope)
-            given = request.headers.get("x-cnnspec-token") or request.query_params.get("token") or ""
-            if not secrets.compare_digest(given.encode(), self.token.encode()):
-                response = JSONResponse({"error": "this server needs its token: open the link printed at start-up"},
-                                        status_code=401)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        in_query = request.query_params.get("token") or ""
+        given = (request.headers.get("x-cnnspec-token") or request.cookies.get(self.COOKIE) or in_query)
+        if not secrets.compare_digest(given.encode(), self.token.encode()):
+            response = JSONResponse({"error": "this server needs its token: open the link printed at start-up"},
+                                    status_code=401)
+            await response(scope, receive, send)
+            return
+        if in_query != given:
+            await self.app(scope, receive, send)
+            return
+
+        async def with_cookie(message):
+            if message["type"] == "http.response.start":
+                cookie = f"{self.COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie.encode())]}
+            await send(message)
+
+        await self.app(scope, receive, with_cookie)
 
 
 class HostGate:

@@ -206,8 +206,8 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
 
     async def train_events(request: Request) -> Response:
         job = trainings.job
-        if job is None:
-            raise Problem(404, "no training has been started on this server")
+        if job is None:  # 204 tells an EventSource there is nothing to follow, and not to retry
+            return Response(status_code=204)
 
         async def stream():
             seen = -1

@@ -7,6 +7,7 @@ const token = new URLSearchParams(location.search).get("token");
 const EXAMPLE = 'name "Model 3"\ninput 28x28x1\n\nconv 7x7x16 | pool 2\nconv 5x5x32 | pool 2\ndense 256 sigmoid | dense 128 sigmoid\ndense 10\n';
 let language = { keywords: [], activations: [], paddings: ["same", "valid"] };
 let messages = [], rows = [], sequence = 0, painted = 0, diagramTimer = null, explainTimer = null;
+let drawn = 0, explained = 0; // the newest diagram and explain requests: older answers are dropped
 let curves = [];
 
 function api(path, method = "GET", body = undefined) {
@@ -149,8 +150,9 @@ function cursorMoved() {
   clearTimeout(explainTimer);
   explainTimer = setTimeout(() => {
     const { line, column } = cursorPosition();
+    const mine = ++explained;
     api("api/explain", "POST", { text: source.value, line, column })
-      .then((data) => { $("explain").textContent = data.text || ""; })
+      .then((data) => { if (mine === explained) $("explain").textContent = data.text || ""; })
       .catch(() => {});
   }, 80);
 }
@@ -170,8 +172,9 @@ function changed() {
   }).catch((error) => status(error.message));
   clearTimeout(diagramTimer);
   diagramTimer = setTimeout(() => {
+    const mine = ++drawn;
     api("api/diagram", "POST", { text: source.value }).then((data) => {
-      if (data.svg) $("diagram").innerHTML = data.svg.replace(/^<\?xml[^>]*>\s*/, "");
+      if (data.svg && mine === drawn) $("diagram").innerHTML = data.svg.replace(/^<\?xml[^>]*>\s*/, "");
     }).catch(() => {});
   }, 150);
   cursorMoved();
@@ -319,3 +322,4 @@ const shared = location.hash.match(/^#spec=([A-Za-z0-9_-]*)$/);
 try { source.value = shared ? decodeSpec(shared[1]) : EXAMPLE; } catch { source.value = EXAMPLE; status("the link's spec could not be read"); }
 loadFiles();
 changed();
+follow(); // a training this server ran or runs: its epochs so far, then live (none: a 404, ignored)

@@ -182,6 +182,10 @@ def test_one_training_at_a_time_the_second_is_refused_with_a_409(folder):
     assert [e["state"] for e in trainings.job.events if e["type"] == "state"] == ["running", "finished"]
     stream = client.get("/api/train/events").text  # a finished job's events, then the end
     assert '"state": "finished"' in stream and '"type": "log"' in stream
+    last = len(trainings.job.events) - 1
+    again = client.get("/api/train/events", headers={"Last-Event-ID": str(last - 1)})  # a reconnecting browser
+    assert again.status_code == 200 and again.text.count("data:") == 1 and f"id: {last}" in again.text
+    assert client.get("/api/train/events", headers={"Last-Event-ID": str(last)}).status_code == 204  # all seen
     assert client.post("/api/train", json={"text": "dense 10"}).status_code == 202
 
 

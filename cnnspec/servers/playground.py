@@ -37,6 +37,7 @@ STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
           "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
           "/static/style.css": ("style.css", "text/css; charset=utf-8")}
 MAX_EPOCHS = 1000
+FINAL = ("finished", "stopped", "failed")  # a training's last states
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 # The page runs only its own script: a diagram's SVG, put in with innerHTML, can carry none.
 PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
@@ -205,25 +206,28 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
         return JSONResponse({"state": job.state, "run_dir": trainings.shown(job.run_dir)}, status_code=202)
 
     async def train_events(request: Request) -> Response:
+        """The training's events as server-sent events, from the start or, for a browser
+        reconnecting on its own, after its Last-Event-ID; 204 (do not retry) when done."""
         job = trainings.job
-        if job is None:  # 204 tells an EventSource there is nothing to follow, and not to retry
+        last = request.headers.get("last-event-id", "")
+        seen = int(last) if last.isascii() and last.isdecimal() and len(last) < 10 else -1
+        if job is None or (job.state in FINAL and seen >= len(job.events) - 1):
             return Response(status_code=204)
 
-        async def stream():
-            seen = -1
+        async def stream(seen: int):
             while True:
+                # Starlette ends this generator when the client goes; a comment every
+                # 10 s at the latest lets it notice, and keeps proxies from timing out.
                 events = await asyncio.to_thread(trainings.wait_events, job, seen, 10.0)
-                if await request.is_disconnected():
-                    return
                 if not events:
-                    yield ": still here\n\n"  # keeps proxies and the browser's timeout away
+                    yield ": still here\n\n"
                 for event in events:
                     seen = event["id"]
                     yield f"id: {seen}\ndata: {json.dumps(event)}\n\n"
-                    if event["type"] == "state" and event["state"] in ("finished", "stopped", "failed"):
+                    if event["type"] == "state" and event["state"] in FINAL:
                         return
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
+        return StreamingResponse(stream(seen), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
     routes = [Route(path, page, methods=["GET"]) for path in STATIC] + [

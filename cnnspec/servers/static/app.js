@@ -278,8 +278,10 @@ function drawCurves() {
   }
 }
 
+let following = null;
 function follow() {
-  const events = new EventSource(`api/train/events${token ? `?token=${encodeURIComponent(token)}` : ""}`);
+  if (following) following.close();
+  const events = following = new EventSource(`api/train/events${token ? `?token=${encodeURIComponent(token)}` : ""}`);
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (event.type === "log") {
@@ -299,7 +301,8 @@ function follow() {
       if (!running) events.close();
     }
   };
-  events.onerror = () => events.close();
+  // On a dropped stream the browser reconnects by itself, sending the last event's id, and
+  // the server goes on from there (a 204 once the training is over ends the retries).
 }
 
 $("train").onclick = () => {

@@ -130,6 +130,17 @@ def test_a_shared_link_carries_the_spec_in_its_fragment(page, browser):
     other.close()
 
 
+def wait_for_training(page, selector: str, timeout_s: int = 180) -> None:
+    """Wait for `selector`; on a timeout, fail saying what the page showed (status, log)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(selector, timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(f"no {selector} after {timeout_s} s; the page shows: {page.inner_text('#status')!r}, "
+                    f"training {page.evaluate('document.body.dataset.training')!r}, log:\n{page.inner_text('#log')}")
+
+
 @needs_mnist
 def test_train_streams_epochs_and_stops_and_resumes_a_run(page, folder):
     type_spec(page, 'name "tiny"\nconv 3x3x4 | pool 2\ndense 10')
@@ -137,18 +148,13 @@ def test_train_streams_epochs_and_stops_and_resumes_a_run(page, folder):
     page.fill("#epochs", "3")
     page.fill("#limit", "300")
     page.click("#train")
-    try:
-        page.wait_for_selector("body[data-epochs='1']", timeout=180_000)
-    except Exception:
-        print("DEBUG status", page.inner_text("#status"), "training", page.evaluate("document.body.dataset.training"),
-              "log", page.inner_text("#log"))
-        raise
+    wait_for_training(page, "body[data-epochs='1']")
     assert "epoch 1/3" in page.inner_text("#log")
     page.click("#stop")
-    page.wait_for_selector("body[data-training='stopped']", timeout=120_000)
+    wait_for_training(page, "body[data-training='stopped']")
     page.wait_for_function("!document.querySelector('#resume').disabled")
     page.click("#resume")
-    page.wait_for_selector("body[data-training='finished']", timeout=180_000)
+    wait_for_training(page, "body[data-training='finished']")
     assert page.evaluate("document.body.dataset.epochs") == "3"
     [run] = (folder / "runs").iterdir()
     assert [row.epoch for row in load_run(run).history] == [1, 2, 3]  # finished, as `cnnspec train` leaves it

@@ -15,7 +15,7 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     """Parse a .cnn text into a `Spec`; raise `SpecSyntaxError` listing every problem found.
 
     >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
-    Dense(units=10, activation='softmax')
+    Dense(units=10, activation='softmax', use_bias=True)
     """
     text = normalize_newlines(text)
     statements, diagnostics = parse_statements(text, source)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 from cnnspec.analysis.analyzer import Analysis
-from cnnspec.analysis.costs import FLOAT32_BYTES, readable_size
+from cnnspec.analysis.costs import readable_size, weight_bytes
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -38,13 +38,14 @@ def render(analysis: Analysis, line_length: int | None = None, *, fast: bool = T
     title = console.end_capture()
     table = (fast and _direct_table(cells, line_length)) or _rich_table(cells, line_length)
     console.begin_capture()
+    trainable_bytes, frozen_bytes = weight_bytes(analysis)
     totals = (
-        ("Total", analysis.total_params),
-        ("Trainable", analysis.trainable_params),
-        ("Non-trainable", analysis.non_trainable_params),
+        ("Total", analysis.total_params, trainable_bytes + frozen_bytes),
+        ("Trainable", analysis.trainable_params, trainable_bytes),
+        ("Non-trainable", analysis.non_trainable_params, frozen_bytes),
     )
-    for label, count in totals:
-        console.print(f" {label} params: {count:,} ({readable_size(count * FLOAT32_BYTES)})", markup=False)
+    for label, count, size in totals:
+        console.print(f" {label} params: {count:,} ({readable_size(size)})", markup=False)
     return title + table + console.end_capture()
 
 

@@ -15,11 +15,12 @@ def _words(pattern: str) -> set[str]:
 
 def test_the_textmate_grammar_knows_every_keyword_activation_and_padding():
     grammar = json.loads((EDITORS / "cnnspec.tmLanguage.json").read_text())
-    by_scope = {p["name"].split(".")[0] + "." + p["name"].split(".")[1]: p["match"] for p in grammar["patterns"]}
+    by_scope = {".".join(p["name"].split(".")[:3]): p["match"] for p in grammar["patterns"]}
     words = vocabulary()
-    assert _words(by_scope["keyword.control"]) == set(words["keywords"])
-    assert _words(by_scope["support.function"]) == set(words["activations"])
-    assert _words(by_scope["constant.language"]) == set(words["paddings"])
+    assert _words(by_scope["keyword.control.statement"]) == set(words["keywords"])
+    assert _words(by_scope["support.function.activation"]) == set(words["activations"])
+    assert _words(by_scope["constant.language.padding"]) == set(words["paddings"])
+    assert _words(by_scope["constant.language.switch"]) == set(words["switches"])
 
 
 def test_the_vscode_manifest_starts_cnnspec_lsp_with_that_grammar():

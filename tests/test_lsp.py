@@ -92,7 +92,7 @@ async def test_completion_of_keywords_then_options_and_activations(client: Langu
     options = await client.text_document_completion_async(types.CompletionParams(
         types.TextDocumentIdentifier(URI), position(1, 12)))
     labels = {item.label for item in options.items}
-    assert {"relu", "gelu", "same", "valid", "s2"} <= labels and "conv" not in labels
+    assert {"relu", "gelu", "same", "valid", "s2", "nobias"} <= labels and "conv" not in labels
 
 
 @pytest.mark.asyncio

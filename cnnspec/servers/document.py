@@ -159,9 +159,14 @@ def diagram_svg(analysis: Analysis) -> str:
 
 
 def vocabulary() -> dict[str, list[str]]:
-    """The words of the language, from the registry: what editors highlight and complete."""
-    from cnnspec.layers.spec import ACTIVATIONS, PADDINGS
+    """The words of the language, from the registry and the grammar: what editors
+    highlight and complete (switches are the options written as a word, like `nobias`)."""
+    from cnnspec.language.parser import grammar_text
     from cnnspec.layers import BY_KEYWORD
+    from cnnspec.layers.arguments import TOKEN_ROLES
+    from cnnspec.layers.spec import ACTIVATIONS, PADDINGS
 
+    literals = dict(re.findall(r'^([A-Z_]+): "([a-z_0-9]+)"$', grammar_text(), flags=re.M))
+    switches = [literals[name] for name, role in TOKEN_ROLES.items() if name in literals and role != "padding"]
     return {"keywords": ["name", "input", *BY_KEYWORD], "activations": list(ACTIVATIONS),
-            "paddings": list(PADDINGS)}
+            "paddings": list(PADDINGS), "switches": switches}

@@ -120,6 +120,8 @@ def completions(view: document.View, line_text: str, character: int) -> list[typ
                   for a in vocabulary["activations"]]
         items += [types.CompletionItem(p, kind=types.CompletionItemKind.EnumMember, detail="padding")
                   for p in vocabulary["paddings"]]
+        items += [types.CompletionItem(s, kind=types.CompletionItemKind.EnumMember, detail="switch")
+                  for s in vocabulary["switches"]]
         items += [types.CompletionItem(s, kind=types.CompletionItemKind.Value, detail="stride")
                   for s in ("s1", "s2", "s2x1", "s1x2")]
     items += [types.CompletionItem(name, kind=types.CompletionItemKind.Reference, detail="defined on line "

@@ -27,7 +27,7 @@ function escapeHtml(text) {
 
 function tokenClass(word) {
   if (language.keywords.includes(word)) return "kw";
-  if (language.paddings.includes(word) || /^s-?\d/.test(word)) return "opt";
+  if (language.paddings.includes(word) || (language.switches || []).includes(word) || /^[sgm]-?\d/.test(word)) return "opt";
   if (language.activations.includes(word)) return "act";
   if (/^-?[\d.]/.test(word)) return "num";
   return "";

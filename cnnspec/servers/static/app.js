@@ -104,27 +104,25 @@ function paintTable(summary) {
   }
   $("table").classList.remove("stale");
   rows = summary.rows;
-  body.innerHTML = "";
-  for (const row of rows) {
-    const tr = document.createElement("tr");
-    tr.dataset.line = row.line;
+  // One string, one innerHTML: a 200-layer table paints in one go, not 1,200 DOM calls.
+  body.innerHTML = rows.map((row, index) => {
     const from = row.inputs ? ` ← ${row.inputs.join(", ")}` : "";
     const cells = [row.line, `${row.name} (${row.type})${from}`, shapeText(row.output_shape), number(row.params),
                    number(row.macs), row.receptive_field ? shapeText(row.receptive_field) : ""];
-    for (const cell of cells) {
-      const td = document.createElement("td");
-      td.textContent = cell;
-      tr.appendChild(td);
-    }
-    tr.onclick = () => moveCursor(row.line, row.column);
-    body.appendChild(tr);
-  }
+    return `<tr data-line="${row.line}" data-index="${index}">${cells.map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")}</tr>`;
+  }).join("");
   $("totals").textContent = `${summary.name}: input ${shapeText(summary.input_shape)}, ${rows.length} layers, ` +
     `${number(summary.total_params)} params (${number(summary.trainable_params)} trainable), ${number(summary.total_macs)} MACs`;
   const memory = summary.training_memory;
   $("memory").textContent = `training memory, batch ${memory.batch} with ${memory.optimizer}: about ${bytesText(memory.total_bytes)}`;
   markCurrentRow();
 }
+
+$("table").querySelector("tbody").addEventListener("click", (event) => {
+  const tr = event.target.closest("tr");
+  const row = tr && rows[Number(tr.dataset.index)];
+  if (row) moveCursor(row.line, row.column);
+});
 
 function cursorPosition() {
   const before = source.value.slice(0, source.selectionStart).split("\n");

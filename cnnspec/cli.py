@@ -17,7 +17,7 @@ import sys
 from cnnspec.errors import CnnspecError, UsageError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
-            "data", "train", "compare", "sweep", "evaluate", "predict", "show")
+            "data", "train", "compare", "sweep", "evaluate", "predict", "show", "serve", "lsp")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -28,7 +28,14 @@ def run(argv):
 
 
 def test_every_command_is_covered():
-    assert set(COMMANDS) <= set(SPEC_COMMANDS) | set(RUN_COMMANDS) | {"data", "sweep"}
+    assert set(COMMANDS) <= set(SPEC_COMMANDS) | set(RUN_COMMANDS) | {"data", "sweep", "serve", "lsp"}
+
+
+def test_serve_of_a_missing_folder_or_a_bad_port_is_misuse(tmp_path):
+    status, _, err = run(["serve", str(tmp_path / "none")])
+    assert status == 2 and err.strip() == f"cnnspec serve: error: not a folder: {tmp_path / 'none'}"
+    status, _, err = run(["serve", str(tmp_path), "--port", "70000"])
+    assert status == 2 and "a port is a whole number from 0 to 65535" in err
 
 
 @pytest.mark.parametrize("command", sorted(RUN_COMMANDS))

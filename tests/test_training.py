@@ -177,6 +177,22 @@ def test_resumed_run_equals_the_uninterrupted_one(reference, tmp_path, monkeypat
 
 
 @needs_mnist
+def test_a_stop_asked_mid_epoch_leaves_a_run_that_resumes_to_the_uninterrupted_one(reference, tmp_path):
+    """`stop` (the playground's button, from another thread) turns True once epoch 1 is
+    checkpointed, so epoch 2 is cut short at its first step; epoch 1 stays, and resuming
+    retrains epoch 2 from its checkpoint, to the bit."""
+    spec = parse(DEEP_AND_LIGHT, "deep.cnn")
+    paths = RunPaths(tmp_path / "run")
+    messages = []
+    with pytest.raises(KeyboardInterrupt):
+        train(spec, small(paths.root), log=messages.append, stop=paths.state.exists)
+    assert "interrupted after 1 finished epoch(s); the run is resumable" in messages[-1]
+    assert read_state(paths).epochs_done == 1 and not paths.results.exists()
+    train(spec, resume_config(paths.root))
+    assert loss_columns(paths.root) == loss_columns(reference.run_dir)
+
+
+@needs_mnist
 def test_sigint_during_training_leaves_a_resumable_run(tmp_path):
     out = tmp_path / "run"
     command = [sys.executable, "-m", "cnnspec", "train", str(SPECS / "exercise2b.cnn"),

@@ -100,11 +100,13 @@ def resume_config(run_dir: str | os.PathLike, **given: Any) -> TrainConfig:
 
 
 def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
-          progress_bar: bool = False) -> RunResult:
+          progress_bar: bool = False, stop: Callable[[], bool] | None = None) -> RunResult:
     """Train `spec` as `config` says and return the finished run (see the module docstring).
 
     `log` receives one line per event (data source, each epoch unless `progress_bar`,
-    the result); `progress_bar` shows Keras's bar instead of the epoch lines.
+    the result); `progress_bar` shows Keras's bar instead of the epoch lines. `stop`, asked
+    after every step, ends the run as Ctrl-C does when it answers True (from another thread:
+    the playground's stop button): the finished epochs stay, resumable.
     """
     config = config or TrainConfig()
     analysis = analyze(spec)
@@ -117,14 +119,15 @@ def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
     spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
     root, created = _run_directory(spec, config)
     try:
-        return _train_into(RunPaths(root), spec, analysis, spec_sha256, config, log, progress_bar)
+        return _train_into(RunPaths(root), spec, analysis, spec_sha256, config, log, progress_bar, stop)
     except BaseException:
         release(created)  # what this run created and left empty: a failed start leaves nothing
         raise
 
 
 def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: str,
-                config: TrainConfig, log: Log, progress_bar: bool) -> RunResult:
+                config: TrainConfig, log: Log, progress_bar: bool,
+                stop: Callable[[], bool] | None = None) -> RunResult:
     resume = _resume_point(paths, config, spec_sha256)
     if isinstance(resume, RunResult):
         _say(log, f"{paths.root}: already finished its {config.recipe.epochs} epochs; nothing to train")
@@ -159,7 +162,7 @@ def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: st
               f"batch {config.recipe.batch_size}, SGD lr {config.recipe.lr}, seed {config.recipe.seed}")
 
     _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
-                spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
+                spec_sha256, log, progress_bar, stop=stop, resume_hint=f"cnnspec train {spec.source} "
                 f"--out {paths.root} --resume")
     test = model.evaluate(inputs.batches(data.x_test, data.y_test), verbose=0, return_dict=True)
     results = _results(spec, analysis, spec_sha256, config, split, history, test,
@@ -174,14 +177,15 @@ def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: st
 
 def _run_epochs(model, inputs: "_Inputs", x_train, y_train, validation,
                 history: list[EpochMetrics], paths: RunPaths, config: TrainConfig,
-                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str) -> None:
+                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str,
+                stop: Callable[[], bool] | None = None) -> None:
     """Train the epochs not yet in `history`, checkpointing each as it finishes."""
     board = _TensorBoard(inputs.tf, paths.logs, log)
     try:
         for epoch in range(len(history), config.recipe.epochs):
             order = epoch_order(len(x_train), config.recipe.seed, epoch)
             row = _train_one_epoch(model, inputs.batches(x_train[order], y_train[order]),
-                                   validation, epoch, config, progress_bar)
+                                   validation, epoch, config, progress_bar, stop)
             _stop_if_not_finite(row, paths, config)
             history.append(row)
             _checkpoint(model, paths, config, spec_sha256, history)
@@ -405,8 +409,8 @@ class _Inputs:
 
 
 def _train_one_epoch(model, batches, validation, epoch: int, config: TrainConfig,
-                     progress_bar: bool) -> EpochMetrics:
-    from cnnspec.training.callbacks import EpochClock, StopOnNonFiniteLoss, WholeRunProgressBar
+                     progress_bar: bool, stop: Callable[[], bool] | None = None) -> EpochMetrics:
+    from cnnspec.training.callbacks import EpochClock, StopOnNonFiniteLoss, StopWhenAsked, WholeRunProgressBar
 
     # One fit() call per epoch, each over that epoch's own shuffle: the order depends on the
     # epoch number alone, so resuming at any epoch replays exactly the uninterrupted run.
@@ -414,6 +418,8 @@ def _train_one_epoch(model, batches, validation, epoch: int, config: TrainConfig
     callbacks = [clock, StopOnNonFiniteLoss()]
     if progress_bar:
         callbacks.append(WholeRunProgressBar(config.recipe.epochs))
+    if stop is not None:
+        callbacks.append(StopWhenAsked(stop))
     fit = model.fit(batches, validation_data=validation, initial_epoch=epoch, epochs=epoch + 1,
                     shuffle=False, verbose=1 if progress_bar else 0, callbacks=callbacks)
     logs = {name: values[-1] for name, values in fit.history.items()}

@@ -17,7 +17,7 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from cnnspec.language.grammar_tables import REGENERATE, TABLES_PATH, build, source
-from cnnspec.language.parser import STATEMENTS, _parser, grammar_text
+from cnnspec.language.parser import STATEMENTS, grammar_parser, grammar_text
 from cnnspec.testing import spec_texts
 from conftest import ROOT
 
@@ -52,7 +52,7 @@ def _lark_tokens(text, start):
 
 def _own_tokens(text, start):
     try:
-        statements = _parser().parse(text, start=start)
+        statements = grammar_parser().parse(text, start=start)
     except UnexpectedInput:
         return None
     return [(t.type, str(t), t.line, t.column) for s in statements for t in (s.keyword, *s.args)]

@@ -27,6 +27,9 @@ def keras_base_name(keras_type: str) -> str:
 _BASE_NAMES = {kind: keras_base_name(kind.keras_type) for kind in KINDS}  # a lookup per layer, not a regex
 
 
+INPUT_NAME = "input_layer"  # what Keras calls the model's input in a fresh session
+
+
 @dataclass(frozen=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
@@ -39,6 +42,7 @@ class LayerRow:
     trainable_params: int
     non_trainable_params: int
     macs: int
+    inputs: tuple[str, ...] = ()  # the names of the rows it reads (INPUT_NAME: the input)
 
     @property
     def params(self) -> int:
@@ -81,6 +85,7 @@ class Analysis:
 
 
 def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: str) -> LayerRow:
+    inputs = (previous.name if previous else INPUT_NAME,)
     try:
         out = layer.output_shape(shape)
     except NeedsFeatureMap as needs:
@@ -90,7 +95,15 @@ def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: 
             "put convolutions and pooling before flatten and dense layers"
         ) from None
     trainable, non_trainable = layer.params(shape)
-    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out))
+    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out), inputs)
+
+
+def layer_name(layer: Layer, counts: dict[str, int]) -> str:
+    """The next Keras name for `layer`'s class, counted in `counts`."""
+    base = _BASE_NAMES.get(type(layer)) or keras_base_name(layer.keras_type)
+    index = counts.get(base, 0)
+    counts[base] = index + 1
+    return base if index == 0 else f"{base}_{index}"
 
 
 def analyze(spec: Spec) -> Analysis:
@@ -98,6 +111,10 @@ def analyze(spec: Spec) -> Analysis:
 
     Layer names follow Keras's per-class counters in a fresh session (conv2d, conv2d_1, ...).
     """
+    if spec.inputs:
+        from cnnspec.analysis.graph import graph_rows
+
+        return Analysis(spec, graph_rows(spec, layer_name))
     rows: list[LayerRow] = []
     counts: dict[str, int] = {}
     shape = spec.input_shape

@@ -15,6 +15,7 @@ from cnnspec.errors import Diagnostic
 from cnnspec.layers.spec import InvalidField, Span, Spec
 from cnnspec.layers import BY_KEYWORD, Flatten
 from cnnspec.language.parser import Statement, Token
+from cnnspec.language.wiring import build_graph, is_wired
 
 
 def default_name(source: str) -> str:
@@ -56,8 +57,11 @@ def build_spec(
         except Misuse as misuse:
             problems.append((misuse.token, misuse.message))
 
-    layers = []
+    layers, inputs, labels = [], (), ()
     spatial = len(input_shape) == 3
+    if is_wired(layer_statements):
+        layers, inputs, labels = build_graph(layer_statements, spatial, problems)
+        layer_statements = ()
     for statement in layer_statements:
         kind = BY_KEYWORD[statement.kind]  # the grammar admits only registered keywords
         try:
@@ -74,7 +78,7 @@ def build_spec(
     if problems:
         return None, problems
     try:
-        return Spec(name, input_shape, tuple(layers), source, input_span, text), []
+        return Spec(name, input_shape, tuple(layers), source, input_span, text, inputs, labels), []
     except InvalidField as error:
         statement = header["name" if error.field == "name" else "input"]
         return None, [(statement.args[0], str(error))]

@@ -17,9 +17,12 @@ from cnnspec.layers.depthwise import DepthwiseConv
 from cnnspec.layers.dropout import Dropout
 from cnnspec.layers.flatten import Flatten
 from cnnspec.layers.global_pool import GlobalAvgPool
+from cnnspec.layers.merge import Add, Concat, Multiply
 from cnnspec.layers.pool import AvgPool, Pool
 
-KINDS: tuple[type[Layer], ...] = (Conv, DepthwiseConv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm)
+KINDS: tuple[type[Layer], ...] = (
+    Conv, DepthwiseConv, Pool, AvgPool, GlobalAvgPool, Dense, Flatten, Dropout, BatchNorm, Add, Concat, Multiply,
+)
 BY_KEYWORD: dict[str, type[Layer]] = {kind.keyword: kind for kind in KINDS}
 
 for _kind in KINDS:  # a kind registered half-taught fails on import, before any pass meets it
@@ -27,7 +30,7 @@ for _kind in KINDS:  # a kind registered half-taught fails on import, before any
         raise TypeError(f"layer kind {_kind.__name__} lacks {', '.join(missing_behaviours(_kind))}")
 
 __all__ = [
-    "BY_KEYWORD", "KINDS", "POINTWISE", "REARRANGE", "WHOLE_MAP", "AvgPool", "BatchNorm", "Conv", "Dense",
-    "DepthwiseConv", "Dropout", "Flatten", "GlobalAvgPool", "Layer", "NeedsFeatureMap", "Pool", "Reading",
+    "BY_KEYWORD", "KINDS", "POINTWISE", "REARRANGE", "WHOLE_MAP", "Add", "AvgPool", "BatchNorm", "Concat", "Conv", "Dense",
+    "DepthwiseConv", "Dropout", "Flatten", "GlobalAvgPool", "Layer", "Multiply", "NeedsFeatureMap", "Pool", "Reading",
     "ShapeMismatch", "Sliding", "missing_behaviours",
 ]

@@ -75,6 +75,9 @@ class Layer:
     # a layer that needs a vector after a map gets the Flatten Keras would need.
     leaves_rank: ClassVar[int | None]
     needs_vector: ClassVar[bool] = False
+    # A merge reads several tensors: its output_shape, params and macs take the tuple of
+    # their shapes (cnnspec.layers.merge); every other kind reads one.
+    merges: ClassVar[bool] = False
 
     @classmethod
     def from_statement(cls, statement, is_last: bool) -> "Layer":

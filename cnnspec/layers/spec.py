@@ -73,7 +73,10 @@ def require_padding(padding: str) -> None:
 
 @dataclass(frozen=True)
 class Spec:
-    """A whole network: its name, the input shape (H, W, C) or (N,), and its layers."""
+    """A whole network: its name, the input shape (H, W, C) or (N,), and its layers.
+
+    Layers are in topological order (every layer after the ones it reads).
+    """
 
     name: str
     input_shape: tuple[int, ...] = (28, 28, 1)
@@ -81,12 +84,20 @@ class Spec:
     source: str = field(default="<string>", compare=False)
     input_span: Span = field(default=NOWHERE, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)
+    # A graph (empty for a chain, where each layer reads the one before): per layer, the
+    # indices of the layers it reads (-1: the input), and the name its output was given.
+    inputs: tuple[tuple[int, ...], ...] = ()
+    labels: tuple[str | None, ...] = ()
 
     def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
         """A diagnostic at `span` of this spec's source, with the line for its caret."""
         lines = self.text.split("\n")
         line_text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
         return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
+
+    def reads(self, index: int) -> tuple[int, ...]:
+        """The indices of the layers layer `index` reads (-1: the input)."""
+        return self.inputs[index] if self.inputs else (index - 1,)
 
     def __post_init__(self):
         if not self.name.strip():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cnnspec.analysis.analyzer import Analysis
 from cnnspec.analysis.counting import counted_list, counted_sample
+from cnnspec.analysis.graph_lints import GRAPH_LINTS
 from cnnspec.errors import Diagnostic
 from cnnspec.layers.spec import Span, suggestion
 from cnnspec.layers import Sliding
@@ -160,6 +161,7 @@ LINTS: dict[str, Callable[..., Iterable[Finding]]] = {
     "dominant-layer": dominant_layer,
     "asymmetric-padding": asymmetric_padding,
     "collapsed-map": collapsed_map,
+    **GRAPH_LINTS,  # each finds nothing in a chain
 }
 
 
@@ -168,6 +170,8 @@ def lint(analysis: Analysis, ignore: Iterable[str] = (), classes: int = MNIST_CL
     found = []
     for code, check in LINTS.items():
         if code in ignore:
+            continue
+        if code in GRAPH_LINTS and not analysis.spec.inputs:
             continue
         findings = check(analysis, classes) if check is output_classes else check(analysis)
         found += [analysis.spec.diagnostic(f.message, f.span, "warning", code) for f in findings]

@@ -24,6 +24,7 @@ from cnnspec.language.loading import first_grid_slot, grid_error, parse
 from cnnspec.language.source import normalize_newlines
 from cnnspec.language.parser import STRING_PATTERN, Statement
 from cnnspec.language.recovery import parse_statements
+from cnnspec.language.wiring import wire_words
 from cnnspec.layers.base import ALL_OPTIONS
 from cnnspec.layers.text import header_statements
 
@@ -91,7 +92,7 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
             raise grid_error(text, source, "and --explicit writes the defaults of one spec: format it without --explicit")
         return format_grid(text, source)
     spec = parse(text, source, default_name=default_name)
-    layers = iter(spec.layers)
+    layers = iter(enumerate(spec.layers))
     header_written = set()
     out: list[SourceLine] = []
     for line in split_lines(text):
@@ -102,12 +103,16 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
                 header_written.add(statement.kind)
                 out.append(SourceLine(_header(spec, statement.kind), ""))
                 continue
-            layer = next(layers)
+            index, layer = next(layers)
+            reads = None
             if isinstance(layer, Flatten) and layer.implicit:
                 if explicit:
-                    pieces.append("flatten")
-                layer = next(layers)
-            pieces.append(layer.statement(ALL_OPTIONS if explicit else _written_options(statement)))
+                    pieces.append("flatten" + wire_words(spec, index))
+                else:
+                    reads = spec.reads(index)[0]
+                index, layer = next(layers)
+            words = layer.statement(ALL_OPTIONS if explicit else _written_options(statement))
+            pieces.append(words + wire_words(spec, index, reads))
         if pieces:
             out.append(SourceLine(" | ".join(pieces), line.comment))
         elif statements:  # a header line: its comment stays with it

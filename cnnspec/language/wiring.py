@@ -83,3 +83,24 @@ def build_graph(statements: list[Statement], spatial: bool, problems: list):
         labels.append(label)
         previous = index
     return layers, tuple(inputs), tuple(labels)
+
+
+def tensor_name(spec, index: int) -> str:
+    """How a statement refers to layer `index`'s output (-1: the input)."""
+    return INPUT_NAME if index < 0 else spec.labels[index]
+
+
+def wire_words(spec, index: int, reads: int | None = None) -> str:
+    """' @a -> b': what layer `index` of a graph reads (when not the line above; a merge
+    writes its own) and the name it gives its output; '' for a chain. `reads`: the layer
+    it reads through an implicit flatten left unwritten."""
+    if not spec.inputs:
+        return ""
+    words = []
+    if not spec.layers[index].merges:
+        source = spec.inputs[index][0] if reads is None else reads
+        if source != (index - 1 if reads is None else index - 2):
+            words.append("@" + tensor_name(spec, source))
+    if spec.labels[index]:
+        words.append("-> " + spec.labels[index])
+    return "".join(" " + word for word in words)

@@ -32,6 +32,7 @@ def summary_dict(analysis: Analysis, memory: TrainingMemory | None = None) -> di
                 "params": cost.row.params,
                 "trainable_params": cost.row.trainable_params,
                 "non_trainable_params": cost.row.non_trainable_params,
+                "inputs": list(cost.row.inputs),
                 "line": cost.row.line,
                 "macs": cost.macs,
                 "flops": cost.flops,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from cnnspec.language.blocks import expand
 from cnnspec.language.builder import build_spec, misuse_diagnostics
 from cnnspec.language.grid import GRID_CHARACTERS, parse_grid
 from cnnspec.errors import Diagnostic, SpecSyntaxError
@@ -18,10 +20,15 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     Dense(units=10, activation='softmax')
     """
     text = normalize_newlines(text)
-    statements, diagnostics = parse_statements(text, source)
-    spec, problems = build_spec(statements, text, source, default_name)
+    expansion = expand(text, source) if "block" in text else None
+    parsed = expansion.text if expansion else text
+    statements, diagnostics = parse_statements(parsed, source)
+    spec, problems = build_spec(statements, parsed, source, default_name)
     if problems:
-        diagnostics += misuse_diagnostics(problems, source, text)
+        diagnostics += misuse_diagnostics(problems, source, parsed)
+    if expansion:  # errors point at the source the user wrote, not at the expanded text
+        diagnostics = [relocate(diagnostic, expansion.origins, text) for diagnostic in diagnostics]
+        spec = spec and dataclasses.replace(spec, text=text, origins=expansion.origins)
     if not diagnostics and not spec.layers:
         diagnostics.append(spec.diagnostic(
             "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10", Span(spec.input_span.line, 1)
@@ -29,6 +36,16 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     if diagnostics:
         raise grid_error(text, source, "not one spec: expand and check its variants with cnnspec sweep") or SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))
     return spec
+
+
+def relocate(diagnostic: Diagnostic, origins, text: str) -> Diagnostic:
+    """A diagnostic on expanded text moved to the source line and column it came from."""
+    if not 0 < diagnostic.line <= len(origins):
+        return diagnostic
+    line, column, where = origins[diagnostic.line - 1].locate(diagnostic.column)
+    lines = text.split("\n")
+    return dataclasses.replace(diagnostic, message=diagnostic.message + where, line=line, column=column,
+                               line_text=lines[line - 1] if line <= len(lines) else "")
 
 
 def first_grid_slot(text: str) -> int | None:

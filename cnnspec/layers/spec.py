@@ -52,6 +52,23 @@ class Span:
 NOWHERE = Span(0, 0)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a line of a spec's expanded text was written: its line in the source, the
+    (expanded column, source column) where each stretch of it starts, and the block calls
+    (name, call line) it came through, outermost first (`cnnspec.language.blocks`)."""
+
+    line: int
+    columns: tuple[tuple[int, int], ...]
+    calls: tuple[tuple[str, int], ...] = ()
+
+    def locate(self, column: int) -> tuple[int, int, str]:
+        """(line, column) in the source, and ' (in block 'b' called on line N)' or ''."""
+        start, source = max((c for c in self.columns if c[0] <= column), default=(1, 1))
+        where = "".join(f" (in block '{name}' called on line {line})" for name, line in reversed(self.calls[-1:]))
+        return self.line, source + (column - start), where
+
+
 def require_positive(field_name: str, what: str, values: tuple[int, ...]) -> None:
     for value in values:
         if value <= 0:
@@ -88,12 +105,18 @@ class Spec:
     # indices of the layers it reads (-1: the input), and the name its output was given.
     inputs: tuple[tuple[int, ...], ...] = ()
     labels: tuple[str | None, ...] = ()
+    # Where each line of the text that was parsed came from, when blocks were expanded.
+    origins: tuple[Origin, ...] = field(default=(), compare=False, repr=False)
 
     def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
         """A diagnostic at `span` of this spec's source, with the line for its caret."""
+        line, column = span.line, span.column
+        if self.origins and 0 < line <= len(self.origins):
+            line, column, where = self.origins[line - 1].locate(column)
+            message += where
         lines = self.text.split("\n")
-        line_text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-        return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
+        line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return Diagnostic(message, max(line, 1), max(column, 1), self.source, line_text, severity, code)
 
     def reads(self, index: int) -> tuple[int, ...]:
         """The indices of the layers layer `index` reads (-1: the input)."""

@@ -110,8 +110,9 @@ def _statements(draw, max_side: int, max_channels: int, max_layers: int) -> list
             layers.append(text)
     dense_count = draw(st.integers(0 if layers else 1, 3))
     for _ in range(dense_count):
-        if draw(st.integers(0, 2)) == 0:
-            layers.append(_example(draw, VECTOR_KINDS, shape, context)[0])
+        if draw(st.integers(0, 2)) == 0:  # some change the size they are given (pointwise)
+            text, shape = _example(draw, VECTOR_KINDS, shape, context)
+            layers.append(text)
         text, shape = OUTPUT_KIND.example(draw, st, shape, context)
         layers.append(text)
     if draw(st.integers(0, 4)) == 0:
@@ -141,8 +142,10 @@ def _layout(draw, statements: list[str]) -> str:
 
 def spec_texts(*, max_side: int = 12, max_channels: int = 4, max_layers: int = 5) -> st.SearchStrategy[str]:
     """Valid .cnn texts: inputs up to `max_side` per side (or the 28x28x1 default, or a
-    vector), up to `max_layers` convolution/pooling layers with kernels and strides square
-    or not in both paddings, batchnorm and dropout anywhere, then a dense stack."""
+    vector), up to `max_layers` layers of any kind that keeps a map (convolutions, pooling,
+    padding, upsampling, normalisations, activations...) with kernels and strides square
+    or not in both paddings, then maybe one that makes a vector, then a dense stack with
+    the kinds that act on a vector between."""
     return _statements(max_side, max_channels, max_layers).flatmap(_layout)
 
 

@@ -3,11 +3,14 @@
 The law: for each kind in `cnnspec.layers.KINDS`, a statement its own `example` draws
 parses to that kind, analyzes to the output shape the example claims (computed with the
 tests' window count, not cnnspec's), and then survives `fmt`, `explain` (text and JSON),
-lints, `diff`, `draw`, `emit` and `verify` against a Keras model built from it. The
+lints, `diff`, `draw`, `emit` and `verify` against a Keras model built from it. A kind
+whose outputs have no receptive field explain can state (upsampling, transposed
+convolution, a reshape onto a new grid) must make explain refuse at its line instead. The
 strategies of `cnnspec.testing` draw every kind, so the differential tests cover it.
 """
 
 import importlib.util
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +23,8 @@ from cnnspec.language.formatter import format_text
 from cnnspec.layers import BY_KEYWORD, KINDS, Conv, Layer, missing_behaviours
 from cnnspec.layers.base import BEHAVIOURS
 from cnnspec.analysis.lints import lint
-from cnnspec.analysis.receptive_field import explain
+from cnnspec.analysis.receptive_field import UNFOLLOWED, explain
+from cnnspec.errors import SpecShapeError
 from cnnspec.render import svg
 from cnnspec.render.explain import render_json, render_text
 from cnnspec.testing import MAP_KINDS, MERGE_KINDS, OUTPUT_KIND, TO_VECTOR_KINDS, VECTOR_KINDS, ExampleContext
@@ -48,9 +52,13 @@ def static_passes(kind, text: str, expected_shape) -> None:
     assert parse(format_text(text)) == spec
     assert parse(format_text(text, explicit=True)) == spec
     assert parse("input 28x28x1\n" + "\n".join(layer.statement() for layer in spec.layers)) == spec
-    fields = explain(analysis)
-    assert row.layer.statement() in render_text(analysis, fields)
-    render_json(analysis, fields)
+    if row.layer.reading() in UNFOLLOWED:  # explain refuses, at the layer, rather than guess
+        with pytest.raises(SpecShapeError, match=f":{row.layer.span.line}:.*explain cannot follow {re.escape(row.layer.statement())}"):
+            explain(analysis)
+    else:
+        fields = explain(analysis)
+        assert row.layer.statement() in render_text(analysis, fields)
+        render_json(analysis, fields)
     lint(analysis)
     assert row.layer.weights_text(row.input_shape, row.output_shape)  # the dominant-layer lint's wording
     without = analyze(parse(spec_around("")))

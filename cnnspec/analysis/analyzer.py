@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cnnspec.errors import SpecShapeError
 from cnnspec.layers.spec import Spec
-from cnnspec.layers import KINDS, Layer, NeedsFeatureMap, ShapeMismatch
+from cnnspec.layers import Layer, NeedsFeatureMap, ShapeMismatch
 
 
 def keras_base_name(keras_type: str) -> str:
@@ -24,7 +24,7 @@ def keras_base_name(keras_type: str) -> str:
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", keras_type)).lower()
 
 
-_BASE_NAMES = {kind: keras_base_name(kind.keras_type) for kind in KINDS}  # a lookup per layer, not a regex
+_BASE_NAMES: dict[type, str] = {}  # kind -> its Keras base name: a lookup per layer, not a regex
 
 
 INPUT_NAME = "input_layer"  # what Keras calls the model's input in a fresh session
@@ -119,7 +119,9 @@ def analyze(spec: Spec) -> Analysis:
     counts: dict[str, int] = {}
     shape = spec.input_shape
     for layer in spec.layers:
-        base = _BASE_NAMES.get(type(layer)) or keras_base_name(layer.keras_type)
+        base = _BASE_NAMES.get(type(layer))
+        if base is None:
+            base = _BASE_NAMES[type(layer)] = keras_base_name(layer.keras_type)
         index = counts.get(base, 0)
         counts[base] = index + 1
         name = base if index == 0 else f"{base}_{index}"

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from cnnspec.analysis.analyzer import Analysis, LayerRow
-from cnnspec.layers import REARRANGE
+from cnnspec.layers import REARRANGE, REGRID
 from cnnspec.report import REPORT_BATCH
 
 FLOAT32_BYTES = 4
@@ -61,12 +61,18 @@ class LayerCost:
     param_bytes: int
 
 
+def weight_bytes(analysis: Analysis) -> tuple[int, int]:
+    """(trainable, non-trainable) bytes of the weights, each layer's in its own dtype."""
+    pairs = [row.layer.weight_bytes(row.input_shape) for row in analysis.rows]
+    return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+
+
 def layer_costs(analysis: Analysis) -> tuple[LayerCost, ...]:
     """Per-layer MACs, FLOPs, output values and bytes (one sample) and parameter bytes."""
     return tuple(
         LayerCost(
             row, row.macs, flops(row.macs), row.activations,
-            row.activations * FLOAT32_BYTES, row.params * FLOAT32_BYTES,
+            row.activations * FLOAT32_BYTES, sum(row.layer.weight_bytes(row.input_shape)),
         )
         for row in analysis.rows
     )
@@ -109,7 +115,7 @@ def kept_activations(row: LayerRow) -> int:
     A layer that only rearranges values (flatten, a reshape): TensorFlow shares its input's
     buffer, so it keeps nothing new.
     """
-    return 0 if row.layer.reading() is REARRANGE else row.activations
+    return 0 if row.layer.reading() in (REARRANGE, REGRID) else row.activations
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
         raise ValueError(f"unknown optimizer '{optimizer}'; choose one of {', '.join(OPTIMIZER_STATE_COPIES)}")
     if batch <= 0:
         raise ValueError(f"batch must be positive, got {batch}")
-    trainable_bytes = analysis.trainable_params * FLOAT32_BYTES
+    trainable_bytes, frozen_bytes = weight_bytes(analysis)
     # Gradients flow back only as far as the first layer with parameters.
     first_trainable = next((i for i, row in enumerate(analysis.rows) if row.trainable_params), len(analysis.rows))
     largest = max((row.activations for row in analysis.rows[first_trainable:]), default=0)
@@ -201,7 +207,7 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
     return TrainingMemory(
         batch=batch,
         optimizer=optimizer,
-        parameter_bytes=analysis.total_params * FLOAT32_BYTES,
+        parameter_bytes=trainable_bytes + frozen_bytes,
         gradient_bytes=trainable_bytes,
         optimizer_bytes=OPTIMIZER_STATE_COPIES[optimizer] * trainable_bytes,
         input_bytes=batch * math.prod(analysis.spec.input_shape) * FLOAT32_BYTES,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cnnspec.analysis.analyzer import Analysis, LayerRow
 from cnnspec.errors import SpecShapeError
-from cnnspec.layers import POINTWISE, REARRANGE, WHOLE_MAP, Sliding
+from cnnspec.layers import POINTWISE, REARRANGE, REGRID, SPREAD, WHOLE_MAP, Padded, Sliding
 from cnnspec.layers.shapes import conv_output_size, same_padding
 
 # explain lists every row and column; beyond this many a side the lists stop being useful.
@@ -192,6 +192,24 @@ def union_field(fields: list[Field]) -> Field:
 # A layer that is no sliding window reads each position by itself, as a 1x1 window would.
 _IN_PLACE = Sliding((1, 1), (1, 1), "valid")
 
+# Readings whose outputs have no one field per position that the arithmetic here can state.
+UNFOLLOWED = {
+    SPREAD: "each input pixel feeds a block of its outputs, so their receptive fields are not evenly "
+            "spaced in the input and no jump describes them",
+    REGRID: "it lays its values out on a new grid, so an output's row and column are no row and column "
+            "of its input",
+}
+
+
+def padded_windows(size: int, before: int, after: int) -> AxisWindows:
+    """A pad layer as 1-pixel windows: output i reads input pixel i - before (a zero outside).
+
+    >>> w = padded_windows(5, 0, 1)
+    >>> w.outputs, w.centres.first, w.centres.last, w.dropped
+    (6, 0.0, 5.0, ())
+    """
+    return AxisWindows(size, 1, 1, (before, after), size + before + after)
+
 
 def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     """Every layer's padding, centres, dropped pixels and cumulative receptive field.
@@ -216,7 +234,12 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
                 found.append(LayerField(row, None, fields, paths))
                 continue
         reading = row.layer.reading()
-        if reading not in (POINTWISE, REARRANGE, WHOLE_MAP) and not isinstance(reading, Sliding):
+        if reading in UNFOLLOWED:
+            raise SpecShapeError(spec.diagnostic(
+                f"explain cannot follow {row.layer.statement()} ({row.name}) yet: {UNFOLLOWED[reading]}; "
+                "cnnspec summary gives its shapes and parameters", row.layer.span,
+            ))
+        if reading not in (POINTWISE, REARRANGE, WHOLE_MAP) and not isinstance(reading, (Sliding, Padded)):
             raise TypeError(f"explain cannot follow a layer that reads its input as {reading!r}")
         if len(row.input_shape) == 3:
             height, width = row.input_shape[:2]
@@ -228,6 +251,11 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
             if reading is WHOLE_MAP:  # each output reads every position: the union of their fields
                 fields = tuple(whole_map_field(f, n) for f, n in zip(fields, (height, width)))
                 found.append(LayerField(row, None, fields))
+                continue
+            if isinstance(reading, Padded):  # the field is the same; its first output moves back `before` pixels
+                windows = tuple(padded_windows(n, b, a) for n, b, a in zip((height, width), reading.before, reading.after))
+                fields = tuple(next_field(f, 1, 1, b) for f, b in zip(fields, reading.before))
+                found.append(LayerField(row, windows, fields))
                 continue
             window = reading if isinstance(reading, Sliding) else _IN_PLACE
             windows = tuple(

@@ -71,8 +71,8 @@ def build_spec(
             continue
         if kind.needs_vector and spatial:
             layers.append(Flatten(implicit=True, span=layer.span))
-        if kind.leaves_rank == 1:
-            spatial = False
+        if layer.rank_left() is not None:
+            spatial = layer.rank_left() == 3
         layers.append(layer)
 
     if problems:

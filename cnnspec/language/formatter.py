@@ -6,8 +6,9 @@ it) and rewritten from the IR node it builds; comments are copied as written.
 
 The layout: one space between words and ' | ' between statements on a line; the line
 breaks the author chose are kept, except that `name` and `input` get lines of their
-own; options in the order stride, padding, activation, in their short forms (`pool 2`,
-`s2`); trailing comments of neighbouring lines aligned two spaces after the longest
+own; options in the order depth multiplier, stride, padding, groups, activation, bias, in
+their short forms (`pool 2`, `s2`), the switches that change a layer (`g4`, `m2`,
+`nobias`, `noscale`, `keepdims`) always and their defaults never; trailing comments of neighbouring lines aligned two spaces after the longest
 code; at most one blank line in a row; a final new line. `explicit` also writes every
 default: strides, paddings, activations, the name, the input and the flatten cnnspec
 would insert.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cnnspec.layers import arguments
 from cnnspec.layers.spec import Spec
 from cnnspec.layers import Flatten
 from cnnspec.language.loading import first_grid_slot, grid_error, parse
@@ -32,7 +34,6 @@ from cnnspec.layers.text import header_statements
 
 # A string runs to its closing quote; '#' outside a string starts the comment.
 _CODE_PIECE = re.compile(f'{STRING_PATTERN}|[^"#]+')
-_OPTION_ROLES = {"STRIDE": "stride", "SAME": "padding", "VALID": "padding", "WORD": "activation"}
 COMMENT_GAP = 2
 
 
@@ -62,7 +63,7 @@ def split_lines(text: str) -> list[SourceLine]:
 
 
 def _written_options(statement: Statement) -> frozenset[str]:
-    return frozenset(_OPTION_ROLES[token.type] for token in statement.args[1:] if token.type in _OPTION_ROLES)
+    return frozenset(arguments.role(token) for token in statement.args[1:])
 
 
 def line_ending(text: str) -> str:

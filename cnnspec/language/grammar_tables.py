@@ -29,7 +29,7 @@ def build() -> dict:
 
     lark = Lark(grammar_text(), parser="lalr", lexer="basic", start=list(STARTS))
     # Keywords are found the way Lark finds them: a WORD whose text equals a keyword.
-    keywords = {t.pattern.value: t.name for t in lark.terminals if t.pattern.type == "str" and t.pattern.value.isalpha()}
+    keywords = {t.pattern.value: t.name for t in lark.terminals if t.pattern.type == "str" and t.pattern.value.isidentifier()}
     matchers = [t for t in lark.terminals if t.pattern.value not in keywords]
     matchers.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
     tables = {}

@@ -18,7 +18,8 @@ from cnnspec.errors import Diagnostic, character_name
 from cnnspec.layers.spec import PADDINGS, suggestion
 from cnnspec.language.parser import STATEMENTS, parse_statement
 
-LAYER_LIST = "conv, pool, avgpool, dense, flatten, dropout, batchnorm"
+LAYER_LIST = ("conv, depthwise, separable, deconv, pool, avgpool, gap, gmp, dense, pointwise, flatten, dropout, "
+              "batchnorm, layernorm, normalize, pad, relu, relu6, activation, reshape, rescale, upsample")
 KEYWORD_TOKENS = frozenset(kind.upper() for kind in STATEMENTS)
 
 # message template -> malformed statements that make it (placeholders: {keyword}, {word}).
@@ -28,6 +29,9 @@ MISTAKES = {
         "avgpool 2 relu", "avgpool 2 s2 relu", "avgpool 2 valid relu", "avgpool 2 s2 same relu",
         "flatten relu", "batchnorm relu", "dropout 0.5 relu", "dropout 0 relu",
         "input 28x28x1 relu",
+        # `relu` is a keyword too; other names are words
+        "pool 2 tanh", "pool 2 s2 tanh", "pool 2 same tanh", "avgpool 2 tanh", "avgpool 2 s2 tanh",
+        "flatten tanh", "batchnorm tanh", "dropout 0.5 tanh", "dropout 0 tanh", "input 28x28x1 tanh",
     ],
     "dense takes one activation, got a second one, '{word}'": ["dense 10 relu softmax"],
     "dense takes no stride or padding, got '{word}'": [
@@ -52,6 +56,7 @@ MISTAKES = {
     ],
     "{keyword} takes no arguments, got '{word}'": [
         "flatten 2", "flatten s2", "flatten same", "flatten 0.5", "batchnorm 2", "batchnorm s2", "batchnorm valid",
+        "layernorm 2", "normalize 2", "relu 2", "relu6 2", "gap 2", "gmp 2", "layernorm s2", "relu same",
     ],
     "dropout takes a rate in [0, 1), like dropout 0.5, not '{word}'": ["dropout relu", "dropout s2", "dropout same"],
 }
@@ -65,6 +70,17 @@ EXPECTED = {
     "SAME": "padding 'same' or 'valid'",
     "VALID": "padding 'same' or 'valid'",
     "WORD": "an activation like relu",
+    "RELU": "an activation like relu",
+    "RELU6": "an activation like relu",
+    "GROUPS": "groups like g2",
+    "MULTIPLIER": "a depth multiplier like m2",
+    "BIAS": "'bias' or 'nobias'",
+    "NOBIAS": "'bias' or 'nobias'",
+    "NOCENTER": "'nocenter' or 'noscale'",
+    "NOSCALE": "'nocenter' or 'noscale'",
+    "KEEPDIMS": "'keepdims'",
+    "SIDES": "zeros per side like 1 or 0,1x0,1",
+    "OFFSET": "an offset like offset -1.0",
     "_SEP": "'|' or a new line",
     "$END": "the end of the line",
 }
@@ -76,6 +92,15 @@ WHAT_FOLLOWS = {
     "avgpool": "the window, like avgpool 2",
     "dense": "the number of units, like dense 128",
     "dropout": "a rate in [0, 1), like dropout 0.5",
+    "depthwise": "kernel height x width, like depthwise 3x3",
+    "separable": "kernel height x width x output channels, like separable 3x3x64",
+    "deconv": "kernel height x width x output channels, like deconv 3x3x32",
+    "pointwise": "the number of units, like pointwise 64",
+    "pad": "zeros per side, like pad 1, pad 1x2 or pad 0,1x0,1",
+    "activation": "an activation's name, like activation swish",
+    "reshape": "the new size, like reshape 7x7x16",
+    "rescale": "a scale, like rescale 0.5 offset -1.0",
+    "upsample": "the factor, like upsample 2",
 }
 
 

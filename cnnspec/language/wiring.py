@@ -72,7 +72,7 @@ def build_graph(statements: list[Statement], spatial: bool, problems: list):
         index = len(layers)
         layers.append(layer)
         inputs.append(tuple(read))
-        rank[index] = kind.leaves_rank or rank[read[0]]
+        rank[index] = layer.rank_left() or rank[read[0]]
         label = None
         if targets:
             label = target_name(targets[0])

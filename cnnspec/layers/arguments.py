@@ -14,7 +14,18 @@ if TYPE_CHECKING:  # kinds read the parser's tokens; they need not import it
     from cnnspec.language.parser import Statement, Token
 
 MAX_DIGITS = 30  # far beyond any real network, and keeps every product printable
-OPTION_ROLES = ("stride", "padding", "activation")  # the canonical order of a statement's options
+# The canonical order of a statement's options.
+OPTION_ROLES = ("multiplier", "stride", "padding", "groups", "activation", "bias", "center", "scale", "keepdims")
+# The option each token type gives; any other token after the size names an activation.
+TOKEN_ROLES = {
+    "STRIDE": "stride", "SAME": "padding", "VALID": "padding", "GROUPS": "groups", "MULTIPLIER": "multiplier",
+    "BIAS": "bias", "NOBIAS": "bias", "NOCENTER": "center", "NOSCALE": "scale", "KEEPDIMS": "keepdims",
+}
+
+
+def role(token: Token) -> str:
+    """The option `token` gives: one of `OPTION_ROLES`."""
+    return TOKEN_ROLES.get(token.type, "activation")
 
 
 class Misuse(Exception):
@@ -50,27 +61,35 @@ def _looks_like_stride(word: str) -> bool:
     return len(word) > 1 and word[0] == "s" and (word[1].isdigit() or word[1] == "-")
 
 
-def options(statement: Statement, allowed: tuple[str, ...]) -> dict[str, Token]:
-    """stride / padding / activation tokens by role; each at most once."""
+def options(statement: Statement, allowed: tuple[str, ...], first: int = 1) -> dict[str, Token]:
+    """Option tokens by role (stride, padding, activation, ...), each at most once; they start
+    at argument `first` (after the size; 0 for a statement that takes only options)."""
     found: dict[str, Token] = {}
-    for token in statement.args[1:]:
-        if token.type == "STRIDE":
-            role = "stride"
-        elif token.type in ("SAME", "VALID"):
-            role = "padding"
-        elif _looks_like_stride(token):
+    for token in statement.args[first:]:
+        given = role(token)
+        if given == "activation" and _looks_like_stride(token):
             raise Misuse(token, f"a stride is sN or sNxM, like s2 or s2x1, got '{token}'")
-        else:
-            role = "activation"
-        if role not in allowed:
-            raise Misuse(token, f"{statement.kind} takes no {role}")
-        if role == "activation" and token not in ACTIVATIONS:
+        if given not in allowed:
+            raise Misuse(token, f"{statement.kind} takes no {given}")
+        if given == "activation" and token not in ACTIVATIONS:
             hint = suggestion(token, ACTIVATIONS + (PADDINGS if "padding" in allowed else ()))
             raise Misuse(token, f"unknown activation '{token}'{hint}")
-        if role in found:
-            raise Misuse(token, f"{role} given twice in {statement.kind} (first '{found[role]}')")
-        found[role] = token
+        if given in found:
+            raise Misuse(token, f"{given} given twice in {statement.kind} (first '{found[given]}')")
+        found[given] = token
     return found
+
+
+def switch(found: dict[str, Token], name: str, default: bool = True) -> bool:
+    """An on/off option (`bias`/`nobias`, `nocenter`, `keepdims`): `default` unless written."""
+    token = found.get(name)
+    return default if token is None else not token.startswith("no")
+
+
+def count(found: dict[str, Token], name: str, default: int) -> int:
+    """A counted option, a letter then a number (`g4` groups, `m2` depth multiplier)."""
+    token = found.get(name)
+    return int(token[1:]) if token else default
 
 
 def stride(found: dict[str, Token], default: tuple[int, int]) -> tuple[int, int]:
@@ -79,7 +98,9 @@ def stride(found: dict[str, Token], default: tuple[int, int]) -> tuple[int, int]
 
 
 # Fields checked on the statement's first argument (its size); the others on their option.
-_OPTION_OF_FIELD = {"strides": "stride", "padding": "padding", "activation": "activation"}
+_OPTION_OF_FIELD = {
+    "strides": "stride", "padding": "padding", "activation": "activation", "groups": "groups", "multiplier": "multiplier",
+}
 
 
 def node(cls, statement: Statement, found: dict[str, Token], **fields):
@@ -88,10 +109,9 @@ def node(cls, statement: Statement, found: dict[str, Token], **fields):
         return cls(**fields)
     except InvalidField as error:
         option = _OPTION_OF_FIELD.get(error.field)
-        if option is None:
-            token = statement.args[0] if statement.args else statement.keyword
-        else:
-            token = found.get(option, statement.keyword)
+        token = found.get(option) if option else None
+        if token is None:  # read from the size (depthwise's multiplier too), or a default not written
+            token = statement.args[0] if statement.args and option in (None, "multiplier") else statement.keyword
         raise Misuse(token, str(error)) from None
 
 

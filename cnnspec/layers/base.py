@@ -16,6 +16,7 @@ from cnnspec.layers.arguments import OPTION_ROLES
 from cnnspec.layers.shapes import size_text
 
 ALL_OPTIONS = frozenset(OPTION_ROLES)
+WEIGHT_BYTES = 4  # a float32 weight
 
 
 class ShapeMismatch(Exception):
@@ -60,9 +61,23 @@ class Reading:
     name: str
 
 
+@dataclass(frozen=True)
+class Padded:
+    """Zeros added around the map: each output reads the input pixel `before` places up and
+    left of it (or a zero), so the receptive field's start moves back by `before` pixels."""
+
+    before: tuple[int, int]  # zero rows above, zero columns to the left
+    after: tuple[int, int]
+
+
 POINTWISE = Reading("pointwise")  # each output from the value at its own place
 REARRANGE = Reading("rearrange")  # values moved, none combined: each keeps its field
 WHOLE_MAP = Reading("whole map")  # each output from every position of its input
+# Each input value feeds a block of outputs (upsampling, transposed convolution): the
+# outputs are closer together than one input pixel and their fields differ in size, so
+# receptive fields and explain's sentences cannot follow it yet; they say so and stop.
+SPREAD = Reading("spread")
+REGRID = Reading("regrid")  # values laid out on a new grid: an output's place is no place of its input
 
 
 class Layer:
@@ -78,6 +93,16 @@ class Layer:
     # A merge reads several tensors: its output_shape, params and macs take the tuple of
     # their shapes (cnnspec.layers.merge); every other kind reads one.
     merges: ClassVar[bool] = False
+
+    def weight_bytes(self, shape: tuple[int, ...]) -> tuple[int, int]:
+        """(trainable, non-trainable) bytes of its weights: float32, unless a kind keeps
+        another dtype (Normalization's sample count is an int64)."""
+        trainable, non_trainable = self.params(shape)
+        return WEIGHT_BYTES * trainable, WEIGHT_BYTES * non_trainable
+
+    def rank_left(self) -> int | None:
+        """The rank this node leaves: `leaves_rank`, unless an option changes it (`gap keepdims`)."""
+        return self.leaves_rank
 
     @classmethod
     def from_statement(cls, statement, is_last: bool) -> "Layer":

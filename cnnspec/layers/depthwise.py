@@ -1,4 +1,4 @@
-"""`depthwise KhxKw[xM] [sN] [same|valid] [activation]`: Keras `DepthwiseConv2D`.
+"""`depthwise KhxKw[xM] [sN] [same|valid] [activation] [nobias]`: Keras `DepthwiseConv2D`.
 
 Each input channel gets its own M kernels (the depth multiplier, default 1), so C input
 channels make C*M output channels; there is no mixing across channels.
@@ -13,27 +13,28 @@ from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation, 
 from cnnspec.layers.shapes import size_text
 from cnnspec.layers.base import ALL_OPTIONS, Layer, Sliding, feature_map
 from cnnspec.layers.keras_args import TRUNCATED_NORMAL
-from cnnspec.layers.windows import fitted_output, window_example, window_words
+from cnnspec.layers.windows import bias_call, fitted_output, window_example, window_words
 
 
-def depthwise_params(kernel: tuple[int, int], in_channels: int, multiplier: int) -> int:
+def depthwise_params(kernel: tuple[int, int], in_channels: int, multiplier: int, bias: bool = True) -> int:
     """A kernel per input channel and multiplier, plus one bias per output channel.
 
-    >>> depthwise_params((3, 3), 32, 1)
-    320
+    >>> depthwise_params((3, 3), 32, 1), depthwise_params((3, 3), 32, 1, bias=False)
+    (320, 288)
     """
-    return kernel[0] * kernel[1] * in_channels * multiplier + in_channels * multiplier
+    return kernel[0] * kernel[1] * in_channels * multiplier + in_channels * multiplier * bias
 
 
 @dataclass(frozen=True)
 class DepthwiseConv(Layer):
-    """Depthwise 2-D convolution; defaults as `conv`: stride 1, `same`, ReLU."""
+    """Depthwise 2-D convolution; defaults as `conv`: stride 1, `same`, ReLU, a bias."""
 
     kernel: tuple[int, int]
     multiplier: int = 1
     strides: tuple[int, int] = (1, 1)
     padding: str = "same"
     activation: str = "relu"
+    use_bias: bool = True
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
     keyword = "depthwise"
@@ -53,11 +54,12 @@ class DepthwiseConv(Layer):
         sizes = arguments.numbers(
             statement.args[0], (2, 3), "depthwise takes kernel height x width [x depth multiplier], like 3x3 or 3x3x2"
         )
-        found = arguments.options(statement, ("stride", "padding", "activation"))
+        found = arguments.options(statement, ("stride", "padding", "activation", "bias"))
         return arguments.node(
             cls, statement, found, kernel=sizes[:2], multiplier=sizes[2] if len(sizes) == 3 else 1,
             strides=arguments.stride(found, (1, 1)), padding=str(found.get("padding", "same")),
-            activation=str(found.get("activation", "relu")), span=arguments.span(statement.keyword),
+            activation=str(found.get("activation", "relu")), use_bias=arguments.switch(found, "bias"),
+            span=arguments.span(statement.keyword),
         )
 
     def output_shape(self, shape):
@@ -65,7 +67,7 @@ class DepthwiseConv(Layer):
         return (*fitted_output(self, (height, width, channels), "kernel"), channels * self.multiplier)
 
     def params(self, shape):
-        return depthwise_params(self.kernel, shape[-1], self.multiplier), 0
+        return depthwise_params(self.kernel, shape[-1], self.multiplier, self.use_bias), 0
 
     def macs(self, shape, output):
         return output[0] * output[1] * output[2] * self.kernel[0] * self.kernel[1]
@@ -76,7 +78,7 @@ class DepthwiseConv(Layer):
     def keras_call(self, is_output):
         return "DepthwiseConv2D", (self.kernel,), (
             ("strides", self.strides), ("padding", self.padding), ("depth_multiplier", self.multiplier),
-            ("activation", self.activation),
+            ("activation", self.activation), *bias_call(self),
             ("depthwise_initializer", TRUNCATED_NORMAL), ("bias_initializer", TRUNCATED_NORMAL),
         )
 
@@ -101,4 +103,5 @@ class DepthwiseConv(Layer):
         def head(draw, k):
             return f"depthwise {size_text(k)}" + (f"x{multiplier}" if multiplier > 1 or draw(st.booleans()) else "")
 
-        return window_example(draw, st, shape, context, head, "same", (1, 1), shape[2] * multiplier, activation)
+        extra = ["nobias"] if draw(st.booleans()) else []
+        return window_example(draw, st, shape, context, head, "same", (1, 1), shape[2] * multiplier, activation, extra)

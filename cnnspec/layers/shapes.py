@@ -45,29 +45,53 @@ def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def conv_params(kernel: tuple[int, int], in_channels: int, filters: int) -> int:
-    """Weights plus one bias per filter.
+def conv_params(kernel: tuple[int, int], in_channels: int, filters: int, groups: int = 1, bias: bool = True) -> int:
+    """Weights plus one bias per filter; with `groups`, each filter reads only its group's
+    in_channels / groups channels (Keras `Conv2D(groups=...)`).
 
-    >>> conv_params((5, 5), 1, 6)
-    156
+    >>> conv_params((5, 5), 1, 6), conv_params((3, 3), 8, 16, groups=4), conv_params((1, 1), 8, 16, bias=False)
+    (156, 304, 128)
     """
-    return kernel[0] * kernel[1] * in_channels * filters + filters
+    return kernel[0] * kernel[1] * (in_channels // groups) * filters + filters * bias
 
 
-def dense_params(inputs: int, units: int) -> int:
+def deconv_output_size(size: int, window: int, stride: int, padding: str) -> int:
+    """Output length of a transposed convolution along one axis (Keras `Conv2DTranspose`).
+
+    `same` makes size * stride; `valid` adds the part of the last window past that.
+
+    >>> deconv_output_size(7, 3, 2, "same"), deconv_output_size(7, 3, 2, "valid"), deconv_output_size(7, 1, 2, "valid")
+    (14, 15, 14)
+    """
+    if padding == "same":
+        return size * stride
+    return size * stride + max(window - stride, 0)
+
+
+def padded_size(size: int, before: int, after: int) -> int:
+    """An axis with zeros added on both sides (Keras `ZeroPadding2D`).
+
+    >>> padded_size(224, 3, 3), padded_size(112, 0, 1)
+    (230, 113)
+    """
+    return size + before + after
+
+
+def dense_params(inputs: int, units: int, bias: bool = True) -> int:
     """Weights plus one bias per unit.
 
-    >>> dense_params(1176, 128)
-    150656
+    >>> dense_params(1176, 128), dense_params(1176, 128, bias=False)
+    (150656, 150528)
     """
-    return inputs * units + units
+    return inputs * units + units * bias
 
 
-def batchnorm_params(channels: int) -> tuple[int, int]:
-    """(trainable, non-trainable): gamma and beta learn; the moving mean and variance do not.
+def batchnorm_params(channels: int, center: bool = True, scale: bool = True) -> tuple[int, int]:
+    """(trainable, non-trainable): gamma (`scale`) and beta (`center`) learn; the moving
+    mean and variance do not.
 
-    >>> batchnorm_params(6)
-    (12, 12)
+    >>> batchnorm_params(6), batchnorm_params(6, scale=False)
+    ((12, 12), (6, 12))
     """
-    return 2 * channels, 2 * channels
+    return channels * (center + scale), 2 * channels
 

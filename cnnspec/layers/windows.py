@@ -25,20 +25,31 @@ def fitted_output(layer, shape: tuple[int, int, int], what: str) -> tuple[int, i
 
 
 def window_words(layer, words: list[str], options=ALL_OPTIONS) -> str:
-    """`words` then the options named, in the canonical order stride, padding, activation."""
+    """`words` then the options named, in the canonical order stride, padding, activation;
+    groups and a missing bias change what the layer is, so they are always written."""
     if "stride" in options:
         words.append("s" + pair_text(layer.strides))
     if "padding" in options:
         words.append(layer.padding)
+    if getattr(layer, "groups", 1) != 1:
+        words.append(f"g{layer.groups}")
     if "activation" in options and hasattr(layer, "activation"):
         words.append(layer.activation)
+    if not getattr(layer, "use_bias", True):
+        words.append("nobias")
     return " ".join(words)
 
 
-def window_example(draw, st, shape, context, head, default_padding, default_stride, channels, activation):
+def bias_call(layer) -> tuple:
+    """Keras's `use_bias=False` when the layer has none (left out otherwise, as Keras's default)."""
+    return () if layer.use_bias else (("use_bias", False),)
+
+
+def window_example(draw, st, shape, context, head, default_padding, default_stride, channels, activation, extra=()):
     """A statement `head(draw, window)` with drawn stride and padding that fits `shape`, and its output.
 
-    `default_stride` None means the window (pooling's default); `activation` None leaves it out.
+    `default_stride` None means the window (pooling's default); `activation` None leaves it
+    out; `extra` options (`nobias`, `g2`) are written in any order with the others.
     """
     height, width, depth = shape
     padding = draw(st.sampled_from([None, "same", "valid"]))
@@ -47,12 +58,13 @@ def window_example(draw, st, shape, context, head, default_padding, default_stri
     high_h, high_w = (min(side, 5) if resolved == "valid" else 5 for side in (height, width))
     kernel_h = draw(st.integers(1, high_h))
     kernel_w = kernel_h if kernel_h <= high_w and draw(st.booleans()) else draw(st.integers(1, high_w))
-    stride, stride_text = draw(st.one_of(st.just((None, "")), _pair_text(st, 1, 3, prefix="s")))
+    stride, stride_text = draw(st.one_of(st.just((None, "")), pair_example(st, 1, 3, prefix="s")))
     options = [stride_text] if stride_text else []
     if padding:
         options.append(padding)
     if activation:
         options.append(activation)
+    options += extra
     resolved_stride = stride or default_stride or (kernel_h, kernel_w)
     out = (
         context.positions(height, kernel_h, resolved_stride[0], resolved),
@@ -62,7 +74,7 @@ def window_example(draw, st, shape, context, head, default_padding, default_stri
     return " ".join(words), (*out, channels or depth)
 
 
-def _pair_text(st, low: int, high: int, *, prefix: str = ""):
+def pair_example(st, low: int, high: int, *, prefix: str = ""):
     """(a, b) and how it is written: `N` for a square pair (sometimes `NxN`), else `NxM`."""
 
     @st.composite

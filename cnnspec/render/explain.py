@@ -7,7 +7,7 @@ import json
 
 from cnnspec.analysis.analyzer import Analysis
 from cnnspec.analysis.counting import counted, counted_list
-from cnnspec.layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Sliding
+from cnnspec.layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Padded, Sliding
 from cnnspec.analysis.receptive_field import PIXEL, AxisWindows, Field, LayerField
 from cnnspec.layers.shapes import size_text
 
@@ -137,6 +137,8 @@ def _layer_text(index: int, found: LayerField, previous: LayerField | None, inpu
             _dropped_sentence(windows),
             _field_sentence(found.fields),
         ]
+    elif isinstance(reading, Padded):
+        lines += [f"{effect}.", _field_sentence(found.fields)]
     elif reading is REARRANGE:
         lines.append(f"{effect}.")
     elif reading is POINTWISE and found.windows is not None:

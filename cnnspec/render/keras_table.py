@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 from cnnspec.analysis.analyzer import Analysis
-from cnnspec.analysis.costs import FLOAT32_BYTES, readable_size
+from cnnspec.analysis.costs import readable_size, weight_bytes
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -53,13 +53,14 @@ def _totals(analysis: Analysis) -> str:
 
     console = rich.console.Console(highlight=False, force_terminal=False, color_system=None, width=10**6)
     console.begin_capture()
+    trainable_bytes, frozen_bytes = weight_bytes(analysis)
     totals = (
-        ("Total", analysis.total_params),
-        ("Trainable", analysis.trainable_params),
-        ("Non-trainable", analysis.non_trainable_params),
+        ("Total", analysis.total_params, trainable_bytes + frozen_bytes),
+        ("Trainable", analysis.trainable_params, trainable_bytes),
+        ("Non-trainable", analysis.non_trainable_params, frozen_bytes),
     )
-    for label, count in totals:
-        console.print(f" {label} params: {count:,} ({readable_size(count * FLOAT32_BYTES)})", markup=False)
+    for label, count, size in totals:
+        console.print(f" {label} params: {count:,} ({readable_size(size)})", markup=False)
     return console.end_capture()
 
 
@@ -78,8 +79,8 @@ def _render_functional(analysis: Analysis, line_length: int | None, connected: b
             cells.append((f"{INPUT_NAME} (InputLayer)", shape_text(analysis.spec.input_shape), "0", "-"))
         else:
             row = rows[node]
-            connected = ", ".join(f"{name}[0][0]" for name in row.inputs)
-            cells.append((f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params:,}", connected))
+            links = ", ".join(f"{name}[0][0]" for name in row.inputs)
+            cells.append((f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params:,}", links))
     if not connected:  # Keras prints a graph with no branches as it prints a Sequential model
         table = _rich_table([cell[:3] for cell in cells], line_length)
     else:

@@ -4,7 +4,7 @@ the totals, and the training-memory estimate with its assumptions."""
 from __future__ import annotations
 
 from cnnspec.analysis.analyzer import Analysis
-from cnnspec.analysis.costs import FLOAT32_BYTES, TrainingMemory, layer_costs, totals
+from cnnspec.analysis.costs import TrainingMemory, layer_costs, totals, weight_bytes
 from cnnspec.analysis.costs import readable_size
 from cnnspec.render.keras_table import shape_text
 from cnnspec.render.table import Bytes, Column, Table
@@ -45,7 +45,7 @@ def summary_table(analysis: Analysis, memory: TrainingMemory) -> Table:
     total_row = ("Total", None, analysis.total_params, total.macs, total.flops, total.activations,
                  Bytes(total.activation_bytes))
     params = (
-        f"Total params: {analysis.total_params:,} ({readable_size(analysis.total_params * FLOAT32_BYTES)}); "
+        f"Total params: {analysis.total_params:,} ({readable_size(sum(weight_bytes(analysis)))}); "
         f"trainable {analysis.trainable_params:,}, non-trainable {analysis.non_trainable_params:,}."
     )
     return Table(

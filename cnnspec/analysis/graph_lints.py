@@ -16,14 +16,25 @@ def _readers(spec) -> dict[int, list[int]]:
     return readers
 
 
+def _referenced(spec) -> set[str]:
+    """The names some line reads with @name."""
+    names = set()
+    for index, (layer, read) in enumerate(zip(spec.layers, spec.inputs)):
+        if layer.merges:
+            names.update(layer.sources)
+        elif read[0] != index - 1 and read[0] >= 0:
+            names.add(spec.labels[read[0]])
+    return names
+
+
 def unused_name(analysis) -> Iterable:
-    """`-> a` on a line whose output no line reads."""
+    """`-> a` on a line, and no `@a` anywhere."""
     from cnnspec.analysis.lints import Finding
 
     spec = analysis.spec
-    readers = _readers(spec)
+    referenced = _referenced(spec)
     for index, label in enumerate(spec.labels):
-        if label and index not in readers and index != len(spec.layers) - 1:
+        if label and label not in referenced and index != len(spec.layers) - 1:
             yield Finding(spec.layers[index].span,
                           f"'{label}' is never used; read it with @{label} on a later line, or drop '-> {label}'")
 

@@ -44,8 +44,9 @@ def relocate(diagnostic: Diagnostic, origins, text: str) -> Diagnostic:
         return diagnostic
     line, column, where = origins[diagnostic.line - 1].locate(diagnostic.column)
     lines = text.split("\n")
-    return dataclasses.replace(diagnostic, message=diagnostic.message + where, line=line, column=column,
-                               line_text=lines[line - 1] if line <= len(lines) else "")
+    line_text = lines[line - 1] if line <= len(lines) else ""
+    return dataclasses.replace(diagnostic, message=diagnostic.message + where, line=line,
+                               column=min(column, len(line_text) + 1), line_text=line_text)
 
 
 def first_grid_slot(text: str) -> int | None:

@@ -116,6 +116,8 @@ class Spec:
             message += where
         lines = self.text.split("\n")
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if self.origins:  # inside a substituted argument: no further than the line's end
+            column = min(column, len(line_text) + 1)
         return Diagnostic(message, max(line, 1), max(column, 1), self.source, line_text, severity, code)
 
     def reads(self, index: int) -> tuple[int, ...]:

@@ -55,7 +55,8 @@ def error_of(text: str) -> SpecError:
 def test_a_chain_records_no_wiring():
     spec = parse("conv 5x5x6 | pool 2 | dense 10")
     assert spec.inputs == () and spec.labels == ()
-    assert [row.inputs for row in analyze(spec).rows] == [("input_layer",), ("conv2d",), ("max_pooling2d",), ("flatten",)]
+    analysis = analyze(spec)
+    assert [analysis.inputs_of(i) for i in range(4)] == [("input_layer",), ("conv2d",), ("max_pooling2d",), ("flatten",)]
 
 
 def test_names_and_merges_wire_the_graph():

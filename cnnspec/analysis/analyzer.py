@@ -42,7 +42,9 @@ class LayerRow:
     trainable_params: int
     non_trainable_params: int
     macs: int
-    inputs: tuple[str, ...] = ()  # the names of the rows it reads (INPUT_NAME: the input)
+    # The names of the rows it reads (INPUT_NAME: the input) in a graph; () in a chain,
+    # where it reads the row before (`Analysis.inputs_of` answers for both).
+    inputs: tuple[str, ...] = ()
 
     @property
     def params(self) -> int:
@@ -83,9 +85,13 @@ class Analysis:
     def output_shape(self) -> tuple[int, ...]:
         return self.rows[-1].output_shape if self.rows else self.spec.input_shape
 
+    def inputs_of(self, index: int) -> tuple[str, ...]:
+        """The names of the rows row `index` reads (INPUT_NAME: the network's input)."""
+        row = self.rows[index]
+        return row.inputs or ((self.rows[index - 1].name if index else INPUT_NAME),)
+
 
 def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: str) -> LayerRow:
-    inputs = (previous.name if previous else INPUT_NAME,)
     try:
         out = layer.output_shape(shape)
     except NeedsFeatureMap as needs:
@@ -95,7 +101,7 @@ def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: 
             "put convolutions and pooling before flatten and dense layers"
         ) from None
     trainable, non_trainable = layer.params(shape)
-    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out), inputs)
+    return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out))
 
 
 def layer_name(layer: Layer, counts: dict[str, int]) -> str:

@@ -59,7 +59,7 @@ def build_spec(
 
     layers, inputs, labels = [], (), ()
     spatial = len(input_shape) == 3
-    if is_wired(layer_statements):
+    if ("@" in text or "->" in text) and is_wired(layer_statements):
         layers, inputs, labels = build_graph(layer_statements, spatial, problems)
         layer_statements = ()
     for statement in layer_statements:

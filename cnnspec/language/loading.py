@@ -28,7 +28,7 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
         diagnostics += misuse_diagnostics(problems, source, parsed)
     if expansion:  # errors point at the source the user wrote, not at the expanded text
         diagnostics = [relocate(diagnostic, expansion.origins, text) for diagnostic in diagnostics]
-        spec = spec and dataclasses.replace(spec, text=text, origins=expansion.origins)
+        spec = spec and located(spec, text, expansion.origins)
     if not diagnostics and not spec.layers:
         diagnostics.append(spec.diagnostic(
             "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10", Span(spec.input_span.line, 1)
@@ -36,6 +36,16 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     if diagnostics:
         raise grid_error(text, source, "not one spec: expand and check its variants with cnnspec sweep") or SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))
     return spec
+
+
+def located(spec: Spec, text: str, origins) -> Spec:
+    """`spec` parsed from expanded text, with the source text and every span moved to
+    where its statement was written (and the block call named)."""
+    def moved(span: Span) -> Span:
+        return origins[span.line - 1].span(span.column) if 0 < span.line <= len(origins) else span
+
+    layers = tuple(dataclasses.replace(layer, span=moved(layer.span)) for layer in spec.layers)
+    return dataclasses.replace(spec, text=text, layers=layers, input_span=moved(spec.input_span))
 
 
 def relocate(diagnostic: Diagnostic, origins, text: str) -> Diagnostic:

@@ -47,6 +47,9 @@ class Span:
 
     line: int
     column: int
+    # ' (in block 'b' called on line N)' for a statement a block call wrote: every message
+    # at this span ends with it (cnnspec.language.blocks).
+    within: str = field(default="", compare=False)
 
 
 NOWHERE = Span(0, 0)
@@ -61,6 +64,11 @@ class Origin:
     line: int
     columns: tuple[tuple[int, int], ...]
     calls: tuple[tuple[str, int], ...] = ()
+
+    def span(self, column: int) -> Span:
+        """The source span of `column` of this expanded line."""
+        line, column, where = self.locate(column)
+        return Span(line, column, where)
 
     def locate(self, column: int) -> tuple[int, int, str]:
         """(line, column) in the source, and ' (in block 'b' called on line N)' or ''."""
@@ -105,18 +113,14 @@ class Spec:
     # indices of the layers it reads (-1: the input), and the name its output was given.
     inputs: tuple[tuple[int, ...], ...] = ()
     labels: tuple[str | None, ...] = ()
-    # Where each line of the text that was parsed came from, when blocks were expanded.
-    origins: tuple[Origin, ...] = field(default=(), compare=False, repr=False)
 
     def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
         """A diagnostic at `span` of this spec's source, with the line for its caret."""
         line, column = span.line, span.column
-        if self.origins and 0 < line <= len(self.origins):
-            line, column, where = self.origins[line - 1].locate(column)
-            message += where
         lines = self.text.split("\n")
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
-        if self.origins:  # inside a substituted argument: no further than the line's end
+        if span.within:  # inside a block's substituted argument: no further than the line's end
+            message += span.within
             column = min(column, len(line_text) + 1)
         return Diagnostic(message, max(line, 1), max(column, 1), self.source, line_text, severity, code)
 

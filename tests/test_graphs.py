@@ -229,3 +229,13 @@ def test_emit_writes_a_functional_model_that_builds_the_same_rows(tmp_path):
     spec.loader.exec_module(module)
     assert keras_rows(module.build_model()) == keras_rows(to_keras(analysis.spec))
     assert compare(analysis, module.build_model()).agrees
+
+
+def test_draw_shows_each_skip_connection():
+    from cnnspec.render import svg
+    from cnnspec.render.diagram import Link, layout
+
+    drawing = layout(analyze(parse(RESIDUAL)))
+    links = [shape for shape in drawing.shapes if isinstance(shape, Link)]
+    assert len(links) == 2  # add @a and concat @b (multiply @c @c reads the line above, twice)
+    assert svg.render(drawing).count("<polyline") == 2

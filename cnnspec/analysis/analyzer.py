@@ -118,8 +118,6 @@ def analyze(spec: Spec) -> Analysis:
     Layer names follow Keras's per-class counters in a fresh session (conv2d, conv2d_1, ...).
     """
     if spec.inputs:
-        from cnnspec.analysis.graph import graph_rows
-
         return Analysis(spec, graph_rows(spec, layer_name))
     rows: list[LayerRow] = []
     counts: dict[str, int] = {}
@@ -138,3 +136,47 @@ def analyze(spec: Spec) -> Analysis:
         rows.append(row)
         shape = row.output_shape
     return Analysis(spec, tuple(rows))
+
+
+def graph_rows(spec: Spec, layer_name) -> tuple[LayerRow, ...]:
+    """A graph's rows: each layer on the shapes of the layers it reads, in the spec's
+    (topological) order, listing the names of the rows it reads. A merge's input shape is
+    its first input's; its kind checks them all, and the error says where each came from."""
+    rows: list[LayerRow] = []
+    counts: dict[str, int] = {}
+    for index, layer in enumerate(spec.layers):
+        read = spec.inputs[index]
+        sources = [rows[i] if i >= 0 else None for i in read]
+        shapes = tuple(row.output_shape if row else spec.input_shape for row in sources)
+        try:
+            if layer.merges:
+                out = layer.output_shape(shapes)
+                trainable, non_trainable = layer.params(shapes)
+                macs = layer.macs(shapes, out)
+            else:
+                out = layer.output_shape(shapes[0])
+                trainable, non_trainable = layer.params(shapes[0])
+                macs = layer.macs(shapes[0], out)
+        except NeedsFeatureMap as needs:
+            where = f"the output of line {sources[0].line}" if sources[0] else "the input"
+            raise SpecShapeError(spec.diagnostic(
+                f"{needs.keyword} needs a feature map HxWxC, but {where} is the vector ({shapes[0][0]},)", layer.span,
+            )) from None
+        except ShapeMismatch as mismatch:
+            message = str(mismatch)
+            if layer.merges:
+                message += " (from " + " and from ".join(_origin(spec, i, row) for i, row in zip(read, sources)) + ")"
+            raise SpecShapeError(spec.diagnostic(message, layer.span)) from None
+        name = layer_name(layer, counts)
+        inputs = tuple(row.name if row else INPUT_NAME for row in sources)
+        rows.append(LayerRow(name, layer.keras_type, layer, shapes[0], out, trainable, non_trainable, macs, inputs))
+    return tuple(rows)
+
+
+def _origin(spec, index: int, row) -> str:
+    if row is None:
+        return "the input"
+    label = spec.labels[index] if spec.labels else None
+    if label and "__" in label:  # a name a block call made unique: the name as written
+        label = label.split("__")[0]
+    return f"'{label}' on line {row.line}" if label else f"line {row.line}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cnnspec.analysis.findings import Finding
 from cnnspec.layers import Sliding
 from cnnspec.layers.shapes import size_text
 
@@ -29,8 +30,6 @@ def _referenced(spec) -> set[str]:
 
 def unused_name(analysis) -> Iterable:
     """`-> a` on a line, and no `@a` anywhere."""
-    from cnnspec.analysis.lints import Finding
-
     spec = analysis.spec
     referenced = _referenced(spec)
     for index, label in enumerate(spec.labels):
@@ -41,8 +40,6 @@ def unused_name(analysis) -> Iterable:
 
 def unused_output(analysis) -> Iterable:
     """An unnamed output no line reads: a branch that ends nowhere, which Keras drops."""
-    from cnnspec.analysis.lints import Finding
-
     spec = analysis.spec
     readers = _readers(spec)
     for index, row in enumerate(analysis.rows[:-1]):
@@ -74,8 +71,6 @@ def _exact_sizes(analysis) -> list:
 
 def merge_rounding(analysis) -> Iterable:
     """A merge whose inputs agree only because strides and windows rounded their sizes down."""
-    from cnnspec.analysis.lints import Finding
-
     spec = analysis.spec
     exact = _exact_sizes(analysis)
     for index, row in enumerate(analysis.rows):

@@ -2,7 +2,6 @@
 
     block bottleneck f s=1          # a definition: its name, parameters, defaults
       conv 1x1x$f s$s linear | batchnorm
-      conv 1x1x$(4*f) ...           # (no arithmetic: $name only)
       add @in                       # @in: the tensor the call reads
     end
     bottleneck 64 x3                # a call: arguments by position or name=value, xN repeats
@@ -64,7 +63,8 @@ class _Expander:
         self.source, self.lines = source, text.split("\n")
         self.blocks: dict[str, Block] = {}
         self.out: list[tuple[str, Origin]] = []
-        self.calls = 0
+        self.calls = 0  # calls expanded so far: each call's names end in its number
+        self.active: list[str] = []  # the blocks being expanded, outermost first
 
     def error(self, message: str, line: int, column: int) -> SpecSyntaxError:
         line_text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -117,10 +117,10 @@ class _Expander:
     def expand(self) -> Expansion:
         for number in self.definitions():
             line = self.lines[number - 1]
-            self.line(line, number, {}, {}, (), 0)
+            self.line(line, number, {}, {}, ())
         return Expansion("\n".join(text for text, _ in self.out), tuple(origin for _, origin in self.out))
 
-    def line(self, code: str, number: int, values: dict, names: dict, calls: tuple, offset_map) -> None:
+    def line(self, code: str, number: int, values: dict, names: dict, calls: tuple) -> None:
         """Emit one line: a call expands, any other line is copied (with substitution in a body)."""
         stripped = _code(code)
         first = stripped.split()[0] if stripped.split() else ""
@@ -167,7 +167,7 @@ class _Expander:
         block = self.blocks[name]
         column = self.lines[number - 1].find(name) + 1 if not calls else code.find(name) + 1
         where = (number, max(column, 1))
-        if any(called == name for called, _ in calls) or name in self.active:
+        if name in self.active:
             chain = " -> ".join([*self.active, name])
             raise self.error(f"block '{name}' calls itself ({chain}); a block cannot be recursive", *where)
         if len(calls) >= MAX_DEPTH:
@@ -210,12 +210,10 @@ class _Expander:
                 renamed[BLOCK_INPUT] = self.name_previous(number)
             for body_number, body in block.body:
                 if body.strip():
-                    self.line(body, body_number, arguments, renamed, (*calls, (name, number)), 0)
+                    self.line(body, body_number, arguments, renamed, (*calls, (name, number)))
         self.active.pop()
         if output:
             self.name_last(output.group(1))
-
-    active: list
 
     def name_previous(self, number: int) -> str:
         """The name of the tensor the next line reads: the last line's own, or one given to it."""
@@ -249,6 +247,4 @@ def expand(text: str, source: str = "<string>") -> Expansion | None:
     """The text with every block call expanded, or None when it defines no block."""
     if not has_blocks(text):
         return None
-    expander = _Expander(text, source)
-    expander.active = []
-    return expander.expand()
+    return _Expander(text, source).expand()

@@ -24,10 +24,9 @@ def variable(label: str | None) -> str:
     return label + "_" if keyword.iskeyword(label) or label in _TAKEN or label.isupper() else label
 
 
-def functional_model(spec, calls, rows, comment, call_text) -> str:
-    """The lines that build and return a `keras.Model` from `inputs` through every call."""
-    from cnnspec.training.keras_script import python_literal
-
+def functional_model(spec, calls, rows, comment, call_text, python_literal) -> str:
+    """The lines that build and return a `keras.Model` from `inputs` through every call
+    (`comment`, `call_text` and `python_literal` write them as the Sequential script does)."""
     names = {-1: "inputs"}
     lines = [f"{INDENT}inputs = keras.Input(shape=INPUT_SHAPE, name={python_literal(rows[0].inputs[0])})"]
     for index, (call, row) in enumerate(zip(calls, rows)):

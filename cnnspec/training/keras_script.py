@@ -105,7 +105,7 @@ def generate(analysis: Analysis, setup: TrainConfig = TrainConfig()) -> str:
     if spec.inputs:
         from cnnspec.training.graph_script import functional_model
 
-        model = functional_model(spec, calls, analysis.rows, _comment, _call_text)
+        model = functional_model(spec, calls, analysis.rows, _comment, _call_text, python_literal)
     else:
         layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
         model = _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))

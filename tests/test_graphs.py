@@ -239,3 +239,25 @@ def test_draw_shows_each_skip_connection():
     links = [shape for shape in drawing.shapes if isinstance(shape, Link)]
     assert len(links) == 2  # add @a and concat @b (multiply @c @c reads the line above, twice)
     assert svg.render(drawing).count("<polyline") == 2
+
+
+def test_checking_the_resnet50_spec_imports_no_tensorflow():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys; from cnnspec.cli import main; status = main(['check', 'specs/zoo/resnet50.cnn']); "
+            "assert not {'tensorflow', 'keras'} & set(sys.modules), 'imported'; sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "resnet50: 176 layers, 25,636,712 params" in done.stdout
+
+
+def test_a_sweep_takes_choices_inside_a_block_and_in_its_arguments():
+    from cnnspec.language.grid import expand
+
+    variants = expand(BLOCKS.replace("conv 3x3x$f linear -> r", "conv {3x3,5x5}x$f linear -> r")
+                      .replace("res 8 x2", "res {8,16} x2"))
+    params = sorted(analyze(parse(variant.text)).total_params for variant in variants)
+    assert len(params) == 4 and len(set(params)) == 4

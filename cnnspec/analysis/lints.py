@@ -135,7 +135,7 @@ def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
     """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding.
     (In a graph, 1x1 windows on a 1x1 map are a squeeze-and-excite gate's dense layers.)"""
     for index, row in enumerate(analysis.rows):
-        if analysis.spec.inputs and row.layer.reading().size == (1, 1) if _slides(row) else False:
+        if analysis.spec.inputs and _slides(row) and row.layer.reading().size == (1, 1):
             continue
         if _slides(row) and row.input_shape[:2] == (1, 1):
             later = sum(1 for other in analysis.rows[index:] if _slides(other))

@@ -54,3 +54,7 @@ def test_zoo_spec_is_the_keras_application(stem):
     assert tuple(model.layers[-1].output.shape) == tuple(reference.layers[-1].output.shape)
     assert weight_shapes(model.weights) == weight_shapes(reference.weights)
     assert compare(analysis, model).agrees
+    from cnnspec.render import render_summary
+    from keras_views import keras_summary
+
+    assert keras_summary(model) == render_summary(analysis, "keras")  # "Connected to" and all

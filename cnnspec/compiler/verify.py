@@ -42,7 +42,6 @@ def keras_rows(model) -> tuple[SummaryRow, ...]:
             _weights_size(layer.non_trainable_weights),
         )
         for layer in model.layers
-        if type(layer).__name__ != "InputLayer"  # a functional model lists its input; summary rows do not count it
     )
 
 
@@ -114,8 +113,8 @@ def in_analysis_order(analysis: Analysis, rows: tuple[SummaryRow, ...]) -> tuple
 
 def compare(analysis: Analysis, model) -> Verification:
     rows = keras_rows(model)
-    if analysis.spec.inputs:
-        rows = in_analysis_order(analysis, rows)
+    if analysis.spec.inputs:  # a functional model lists its input, and its layers in an order of its own
+        rows = in_analysis_order(analysis, tuple(row for row in rows if row.type != "InputLayer"))
     return Verification(
         analysis, model.name, rows, compare_rows(analysis_rows(analysis), rows),
         _weights_size(model.trainable_weights), _weights_size(model.non_trainable_weights),

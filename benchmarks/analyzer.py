@@ -8,12 +8,13 @@ Prints, measured in one run on this machine:
 - whole-process `cnnspec check specs/model3.cnn` against `python -c pass`, alternating
   (target: within 3x), as this environment runs them and with Python's bytecode cache on
   (an installed package has its .pyc files; PYTHONDONTWRITEBYTECODE=1 here compiles
-  every module of every process from source);
+  every module of cnnspec in every process from source), in wall and in CPU time;
 and the ratios. Run: `.venv/bin/python benchmarks/analyzer.py`.
 
 `--start-up` measures only the start-up pairs. `--against REV` also times parse+analyze of the same texts with the cnnspec of git
 revision REV (say, the commit before a refactor), old and new alternating in fresh
-processes, and prints the ratio: a slowdown shows in one run, whatever the machine's load.
+processes, and prints the ratio: a slowdown shows in one run, whatever the machine's load;
+then the CPU time of `check model3.cnn` with each tree against `python -c pass`.
 """
 
 from __future__ import annotations
@@ -129,34 +130,77 @@ def against(revision: str, rounds: int = 5) -> None:
                 code = RATE_PROCESS.format(tree=tree, bench=str(ROOT / "benchmarks"))
                 out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=tree)
                 rates[label].append(float(out.stdout))
-    old, new = (statistics.median(rates[label]) for label in (revision, "this tree"))
-    print(f"parse+analyze at {revision}: {old:10,.0f} specs/s (median of {rounds}, alternating)")
-    print(f"parse+analyze, this tree:    {new:10,.0f} specs/s")
-    print(f"new / old:                   {new / old:10.2f}x")
+        old, new = (statistics.median(rates[label]) for label in (revision, "this tree"))
+        print(f"parse+analyze at {revision}: {old:10,.0f} specs/s (median of {rounds}, alternating)")
+        print(f"parse+analyze, this tree:    {new:10,.0f} specs/s")
+        print(f"new / old:                   {new / old:10.2f}x")
+        start_up_against(revision, old_tree)
 
 
-def start_up_ratio(repeats: int, bytecode_cache: bool) -> tuple[float, float]:
-    """Median seconds of `python -c pass` and of `cnnspec check specs/model3.cnn`, alternating."""
-    env = dict(os.environ)
-    if bytecode_cache:
+def timed_run(argv: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one process."""
+    import resource
+
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True, cwd=cwd, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter() - start, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def start_up_against(revision: str, old_tree: str, repeats: int = 21) -> None:
+    """`cnnspec check specs/model3.cnn` of `revision`'s tree and of this one, with .pyc,
+    alternating with `python -c pass`: median CPU milliseconds and the ratios."""
+    import tempfile
+
+    spec = str(ROOT / "specs" / "model3.cnn")
+    runs = {"python -c pass": ([sys.executable, "-c", "pass"], str(ROOT)),
+            f"check at {revision}": ([sys.executable, "-m", "cnnspec", "check", spec], old_tree),
+            "check, this tree": ([sys.executable, "-m", "cnnspec", "check", spec], str(ROOT))}
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": cache}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-    check = [sys.executable, "-m", "cnnspec", "check", str(ROOT / "specs" / "model3.cnn")]
-    subprocess.run(check, check=True, capture_output=True, cwd=ROOT, env=env)  # writes the .pyc files, if on
-    bare, full = [], []
-    for _ in range(repeats):
-        for argv, times in (([sys.executable, "-c", "pass"], bare), (check, full)):
-            start = time.perf_counter()
-            subprocess.run(argv, check=True, capture_output=True, cwd=ROOT, env=env)
-            times.append(time.perf_counter() - start)
-    return statistics.median(bare), statistics.median(full)
+        cpu: dict[str, list[float]] = {label: [] for label in runs}
+        for round_ in range(repeats + 1):
+            for label, (argv, tree) in runs.items():
+                _, seconds = timed_run(argv, tree, env)  # -m imports the cnnspec of its working folder
+                if round_:  # the first round writes the .pyc files
+                    cpu[label].append(seconds)
+    bare = statistics.median(cpu["python -c pass"])
+    for label, times in cpu.items():
+        print(f"{label + ' (CPU, .pyc):':32} {statistics.median(times) * 1e3:6.1f} ms: {statistics.median(times) / bare:.2f}x")
+
+
+def start_up_ratio(repeats: int, bytecode_cache: bool) -> tuple[float, float, float, float]:
+    """Median wall seconds of `python -c pass` and of `cnnspec check specs/model3.cnn`,
+    alternating, then the same in CPU seconds (steadier than wall time on a shared machine).
+
+    The .pyc files go to a temporary PYTHONPYCACHEPREFIX, never into the tree, so that
+    the run without them compiles cnnspec from source as every process here does."""
+    import tempfile
+
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as cache:
+        if bytecode_cache:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = cache
+        check = [sys.executable, "-m", "cnnspec", "check", str(ROOT / "specs" / "model3.cnn")]
+        subprocess.run(check, check=True, capture_output=True, cwd=ROOT, env=env)  # writes the .pyc files, if on
+        times: dict[str, list[float]] = {"bare": [], "full": [], "bare cpu": [], "full cpu": []}
+        for _ in range(repeats):
+            for argv, label in (([sys.executable, "-c", "pass"], "bare"), (check, "full")):
+                wall, cpu = timed_run(argv, str(ROOT), env)
+                times[label].append(wall)
+                times[label + " cpu"].append(cpu)
+    return tuple(statistics.median(times[label]) for label in ("bare", "full", "bare cpu", "full cpu"))
 
 
 def print_start_up(repeats: int = 21) -> None:
     for cached in (False, True):
-        bare, full = start_up_ratio(repeats, cached)
+        bare, full, bare_cpu, full_cpu = start_up_ratio(repeats, cached)
         label = "with .pyc" if cached else "as run here"
         print(f"check model3.cnn ({label}): {full * 1e3:6.0f} ms whole process; python -c pass {bare * 1e3:.0f} ms; "
-              f"ratio {full / bare:.2f}x   (target <= 3x)")
+              f"ratio {full / bare:.2f}x   (target <= 3x); CPU {full_cpu * 1e3:.0f} against {bare_cpu * 1e3:.0f} ms: "
+              f"{full_cpu / bare_cpu:.2f}x")
 
 
 def main() -> None:

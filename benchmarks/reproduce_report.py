@@ -18,7 +18,6 @@ Run: `.venv/bin/python benchmarks/reproduce_report.py [--epochs 50] [--limit N] 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime
 import os
 import platform
@@ -77,7 +76,7 @@ def main() -> None:
         run_dir = out / Path(reported.spec).stem
         resume = run_dir.is_dir() and any(run_dir.iterdir())
         train(load(ROOT / "specs" / reported.spec),
-              dataclasses.replace(config, split="full", out=str(run_dir), resume=resume), log=print)
+              TrainConfig(config.recipe, config.run, split="full", out=str(run_dir), resume=resume), log=print)
     ours = {r.spec: load_run(out / Path(r.spec).stem) for r in REPORTED}
     table = render(ours, config, started)
     atomic.write_text_atomic(out / "reproduction.md", table)
@@ -90,8 +89,8 @@ def render(ours: dict[str, RunResult], config: TrainConfig, started: datetime.da
     any_run = next(iter(ours.values())).results
     device = any_run["device"]
     versions = any_run["versions"]
-    scope = (f"{config.epochs} epoch{'s' * (config.epochs != 1)}"
-             + (f", first {config.limit:,} training images only" if config.limit else ""))
+    scope = (f"{config.recipe.epochs} epoch{'s' * (config.recipe.epochs != 1)}"
+             + (f", first {config.recipe.limit:,} training images only" if config.recipe.limit else ""))
     lines = [
         f"Reproduction of the report's Table 2 and test accuracies ({scope}); "
         f"{started:%Y-%m-%d}, {device['cpu']} ({device['cpu_count']} cores), "

@@ -1,6 +1,8 @@
 """The `cnnspec` command: parse arguments, call the public API, print, return an exit code.
 
 Exit codes: 0 success, 1 an invalid spec or a failed run, 2 misuse of the command.
+This is the one place errors become exit codes and messages: a `CnnspecError` prints
+itself (`UsageError`s after the command's usage line, as argparse prints its own).
 Each subcommand lives in `cnnspec.commands.<name>` with `HELP`, `add_arguments(parser)`
 and `run(args) -> int`; those modules import nothing heavy at the top.
 """
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from cnnspec.errors import SpecError
+from cnnspec.errors import CnnspecError, UsageError
 
 COMMANDS = ("check", "summary", "explain", "diff", "draw", "fmt", "compile", "emit", "verify",
-            "data", "train", "compare", "sweep", "evaluate", "predict", "show")
+            "data", "train", "compare", "sweep", "evaluate", "predict", "show", "serve", "lsp")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -27,18 +30,39 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cnnspec",
         description="A compact language for convolutional networks: check, summarise, compile and train .cnn specs.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         if command not in (None, name):
-            commands.add_parser(name)
+            commands.add_parser(name, formatter_class=_Formatter)
             continue
         module = importlib.import_module(f"cnnspec.commands.{name}")
-        sub = commands.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = commands.add_parser(name, help=module.HELP, description=module.HELP, formatter_class=_Formatter)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run, command_parser=sub)
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own help, told the terminal's width: argparse would import `shutil` to ask
+    (with zlib, bz2 and lzma, 2-3 ms of every start) each time it checks an argument."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, width=_terminal_columns() - 2)  # argparse's own margin
+
+
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def _command(argv: list[str]) -> str | None:
@@ -66,6 +90,16 @@ def _version() -> str:
         return "unknown"
 
 
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
+    """Misuse found by a command itself, said as argparse says its own: the command's usage,
+    then `cnnspec COMMAND: error: message`; exit 2."""
+    try:
+        parser.error(message)
+    except SystemExit as exit_:
+        return int(exit_.code)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(_command(argv))
@@ -77,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return args.run(args)
-    except SpecError as error:
+    except UsageError as error:
+        return _usage_error(args.command_parser, str(error))
+    except CnnspecError as error:
         print(error, file=sys.stderr)
-        return 1
+        return error.exit_code
     except KeyboardInterrupt:
         print("cnnspec: interrupted", file=sys.stderr)
         return 130

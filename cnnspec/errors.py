@@ -1,8 +1,15 @@
 """One error root for everything a user can get wrong, rendered as compilers do.
 
-Every problem is a `Diagnostic` (severity, message, position); a `SpecError` carries one or
-more of them, so a file with several mistakes is reported whole, and `str()` draws each
-one as `file:line:col: error: message`, the source line and a caret under the column.
+`CnnspecError` is the root; `str()` of any of them is what the command line prints.
+
+- `SpecError`: a spec's text is wrong. Every problem is a `Diagnostic` (severity, message,
+  position); a `SpecError` carries one or more of them, so a file with several mistakes is
+  reported whole, and `str()` draws each one as `file:line:col: error: message`, the source
+  line and a caret under the column.
+- `DataError` and `RunError`: data, or a run (its folder, its outputs, its options), as a
+  whole. They have no line or column to give, so they claim none: one line per problem,
+  `PATH: error: message`, or `cnnspec: error: message` when no path is concerned.
+- `UsageError`: the command was misused; the command line shows its usage and exits 2.
 """
 
 from __future__ import annotations
@@ -82,8 +89,32 @@ def character_name(c: str) -> str:
     return f"U+{ord(c):04X} ({name})"
 
 
-class SpecError(ValueError):
-    """A spec (or its data, or its run) is wrong; carries every diagnostic found."""
+class CnnspecError(Exception):
+    """The root of every error cnnspec raises for a user's mistake; `exit_code` is what
+    the command line returns for it."""
+
+    exit_code = 1
+    heading: str | None = None  # a line said before the error itself (see `headed`)
+
+    def headed(self, heading: str):
+        """This error, said after one line of context (`3 of 8 Ray trials failed; the
+        first error follows`)."""
+        import copy
+
+        error = copy.copy(self)
+        error.heading = heading
+        return error
+
+    def render(self) -> str:
+        return super().__str__()
+
+    def __str__(self) -> str:
+        body = self.render()
+        return f"cnnspec: error: {self.heading}\n{body}" if self.heading else body
+
+
+class SpecError(CnnspecError, ValueError):
+    """A spec's text is wrong; carries every diagnostic found, each at a line and column."""
 
     def __init__(self, diagnostics: Diagnostic | list[Diagnostic] | tuple[Diagnostic, ...]):
         if isinstance(diagnostics, Diagnostic):
@@ -92,6 +123,9 @@ class SpecError(ValueError):
         if not self.diagnostics:
             raise ValueError("SpecError needs at least one diagnostic")
         super().__init__(self.diagnostics[0].message)  # str() renders them all, when asked
+
+    def __reduce__(self):  # copies and pickles (a Ray trial's error) rebuild it whole
+        return type(self), (self.diagnostics,), self.__dict__
 
     @property
     def line(self) -> int:
@@ -109,7 +143,7 @@ class SpecError(ValueError):
     def message(self) -> str:
         return self.diagnostics[0].message
 
-    def __str__(self) -> str:
+    def render(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
 
 
@@ -121,14 +155,59 @@ class SpecShapeError(SpecError):
     """The layers are well formed but their sizes do not fit together."""
 
 
-class DataError(SpecError):
-    """MNIST could not be found, read or verified."""
+class SpecFitError(SpecError):
+    """The spec is valid but does not fit what it is used with: the data it is trained on,
+    or a limit on its parameters or memory. Positioned at the part of the spec to blame."""
 
 
-class RunError(SpecError):
-    """A training run could not start or had to stop."""
+class PlainError(CnnspecError):
+    """An error about something as a whole (a data file, a run folder, an output): one
+    line per message, `PATH: error: message`, or `cnnspec: error: message` without a path.
+
+    >>> print(RunError("cannot write the model: Permission denied", "m.keras"))
+    m.keras: error: cannot write the model: Permission denied
+    >>> print(RunError(["epochs must be >= 1", "lr must be > 0"]))
+    cnnspec: error: epochs must be >= 1
+    cnnspec: error: lr must be > 0
+    """
+
+    def __init__(self, messages: str | list[str] | tuple[str, ...], path: str | None = None):
+        self.messages: tuple[str, ...] = (messages,) if isinstance(messages, str) else tuple(messages)
+        if not self.messages:
+            raise ValueError(f"{type(self).__name__} needs at least one message")
+        self.path = None if path is None else str(path)
+        super().__init__(self.messages[0])
+
+    def __reduce__(self):
+        return type(self), (self.messages, self.path), self.__dict__
+
+    @property
+    def message(self) -> str:
+        return self.messages[0]
+
+    def render(self) -> str:
+        return "\n".join(f"{self.path or 'cnnspec'}: error: {message}" for message in self.messages)
 
 
-def plain_error(cls: type[SpecError], message: str, source: str = "<cnnspec>") -> SpecError:
-    """An error about a file or run as a whole, positioned at its start."""
-    return cls(Diagnostic(message, 1, 1, source))
+class DataError(PlainError):
+    """Data (MNIST, a dataset, an image, a file of arrays) could not be found, read or verified."""
+
+
+class RunError(PlainError):
+    """A training run (or a file a command writes) could not start or had to stop."""
+
+
+class UsageError(CnnspecError):
+    """The command was misused (options that do not go together, a bad value argparse
+    cannot check): shown after the command's usage line as `cnnspec COMMAND: error: ...`."""
+
+    exit_code = 2
+
+
+def cannot_write(what: str, path, problem: OSError | str, kind: type[PlainError] | None = None) -> PlainError:
+    """The one error for an output that could not be written: `PATH: error: cannot write
+    the model: No space left on device` (`problem`: the OSError, or why, found before
+    trying); a `RunError` unless `kind` says otherwise (the MNIST cache: a `DataError`)."""
+    if isinstance(problem, OSError):
+        problem = problem.strerror or str(problem)
+    return (kind or RunError)(f"cannot write {what}: {problem}", str(path))

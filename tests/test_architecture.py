@@ -28,3 +28,16 @@ def test_every_module_lives_in_a_sub_package_but_the_shared_ones():
     """The top of the package is the public API, the CLI and what every layer shares."""
     top = sorted(path.name for path in (ROOT / "cnnspec").glob("*.py"))
     assert top == ["__init__.py", "__main__.py", "atomic.py", "cli.py", "errors.py", "report.py", "testing.py"]
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A name with a leading underscore is its module's own; one another module needs is public."""
+    import ast
+
+    borrowed = []
+    for path in sorted((ROOT / "cnnspec").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnnspec"):
+                borrowed += [f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+                             for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert borrowed == []

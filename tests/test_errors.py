@@ -114,3 +114,48 @@ def test_huge_numbers_are_exact():
     analysis = analyze(parse("input 100000x100000x3 | conv 3x3x1000000 | dense 10", "m.cnn"))
     assert analysis.rows[0].params == 3 * 3 * 3 * 1000000 + 1000000
     assert analysis.rows[-1].params == 100000 * 100000 * 1000000 * 10 + 10
+
+
+# --- one root: spec errors have positions, data and run errors claim none ----------------
+
+
+def test_every_error_has_one_root_and_only_spec_errors_have_positions():
+    from cnnspec.errors import CnnspecError, DataError, RunError, SpecFitError, UsageError
+
+    for kind in (SpecError, DataError, RunError, UsageError, SpecFitError):
+        assert issubclass(kind, CnnspecError)
+    assert not issubclass(DataError, SpecError) and not issubclass(RunError, SpecError)
+    assert issubclass(SpecFitError, SpecError)
+    assert str(DataError("missing y_test", "m.npz")) == "m.npz: error: missing y_test"
+    assert str(RunError("ray is not installed")) == "cnnspec: error: ray is not installed"
+    assert str(RunError(["epochs must be >= 1", "lr must be > 0"])).splitlines() == [
+        "cnnspec: error: epochs must be >= 1", "cnnspec: error: lr must be > 0"]
+
+
+def test_cannot_write_is_one_form_for_every_output(tmp_path):
+    from cnnspec.errors import DataError, RunError, cannot_write
+
+    error = cannot_write("the model", tmp_path / "m.keras", PermissionError(13, "Permission denied"))
+    assert isinstance(error, RunError)
+    assert str(error) == f"{tmp_path / 'm.keras'}: error: cannot write the model: Permission denied"
+    assert isinstance(cannot_write("the MNIST cache", "c.npz", "full", DataError), DataError)
+
+
+def test_a_headed_error_says_its_context_first():
+    from cnnspec.errors import RunError
+
+    error = RunError("out of memory", "runs/a").headed("2 of 3 Ray trials failed; the first error follows")
+    assert str(error).splitlines() == ["cnnspec: error: 2 of 3 Ray trials failed; the first error follows",
+                                       "runs/a: error: out of memory"]
+
+
+def test_errors_survive_pickling_whole():  # a Ray trial's error crosses processes so
+    import pickle
+
+    from cnnspec.errors import RunError
+
+    spec_error = first_error("conv 5x5x6\ndense 10 sigmod\n")
+    again = pickle.loads(pickle.dumps(spec_error))
+    assert type(again) is type(spec_error) and str(again) == str(spec_error)
+    headed = RunError("out of memory", "runs/a").headed("1 of 2 failed")
+    assert str(pickle.loads(pickle.dumps(headed))) == str(headed)

@@ -143,3 +143,17 @@ def test_the_keras_table_of_10000_layers_costs_about_what_the_text_one_does():
 
     keras, text = min(seconds("keras") for _ in range(2)), min(seconds("text") for _ in range(2))
     assert keras < 2 * text + 0.1, (keras, text)
+
+
+def test_one_table_serves_compare_and_sweep_cells():
+    """Cells that read one way in prose and stay raw in CSV, a marked best, a CSV-only
+    column, a centred column and an untitled table: what compare and sweep render with."""
+    from cnnspec.render.table import Column, Marked, Shown, Table, to_csv, to_markdown, to_text
+
+    table = Table(None, (Column("", "f", centred=True), Column("model", "model"),
+                         Column("time", "seconds", True), Column("dir", "run_dir", csv_only=True)),
+                  (("*", Marked("M|3", "best"), Shown("19:53", 1193.0), "runs/m3"),))
+    assert to_markdown(table).splitlines() == ["|  | model | time |", "|:-:|:--|--:|",
+                                               "| * | **M\\|3** (best) | 19:53 |"]
+    assert to_text(table).splitlines()[0] == "   model        time"
+    assert to_csv(table).splitlines() == ["f,model,seconds,run_dir", "*,M|3,1193.0,runs/m3"]

@@ -1,7 +1,7 @@
 """Where results go, checked before any slow work (issue 12, items 8, 10 and 14).
 
 Laws: an output that cannot be written (a file where a folder must be, a missing folder, a
-name too long) is a one-line `PATH:1:1: error: ...` and exit 1 before data is loaded or a
+name too long) is a one-line `PATH: error: ...` and exit 1 before data is loaded or a
 model built, and leaves nothing behind; default run directories have short names and are
 never shared by two runs; `-o -` writes text to stdout.
 """
@@ -35,7 +35,7 @@ def one_line_error(err: str, path) -> str:
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith(f"{path}:1:1: error: "), err
+    assert lines[0].startswith(f"{path}: error: "), err
     return lines[0]
 
 
@@ -70,7 +70,7 @@ def test_a_run_that_fails_before_starting_leaves_no_runs_folder(tmp_path, monkey
     spec.write_text((SPECS / "exercise2b.cnn").read_text()
                     .replace('name "exercise2b"', f'name "{"long name " * 40}"'))
     assert main(["train", str(spec), "--data", str(tmp_path / "none.npz")]) == 1
-    assert "none.npz:1:1: error: no such file" in capsys.readouterr().err
+    assert "none.npz: error: no such file" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [spec]
 
 

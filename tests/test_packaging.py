@@ -26,6 +26,7 @@ def wheel(tmp_path_factory):
 def test_the_wheel_ships_the_grammar_inside_the_package(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cnnspec/grammars/cnnspec.lark" in names
+    assert {"cnnspec/servers/static/index.html", "cnnspec/servers/static/app.js"} <= set(names)  # the playground
     assert "cnnspec/language/parse_tables.json" in names  # the parser's tables, read without Lark
     assert not any(name.startswith("grammars/") for name in names)
 

@@ -93,7 +93,7 @@ def test_train_resume_epochs_extends_a_finished_run_from_the_command_line(
     assert "already finished its 2 epochs; nothing to train" in capsys.readouterr().out
     assert main(base + ["--resume", "--epochs", "1"]) == 1
     err = capsys.readouterr().err
-    assert f"{out}:1:1: error: the run has already finished 2 epochs; --epochs 1" in err
+    assert f"{out}: error: the run has already finished 2 epochs; --epochs 1" in err
     assert RunPaths(out).results.read_text() == finished
 
 

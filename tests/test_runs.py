@@ -121,6 +121,16 @@ def test_full_split_runs_have_no_validation_loss_and_are_never_best(tmp_path):
     assert "| a | — |" in render_markdown(rows)
 
 
+def test_every_format_renders_the_one_comparison_table(tmp_path):
+    from cnnspec.render.table import to_text
+    from cnnspec.training.compare import comparison_table, render
+
+    rows = comparison_rows([finished_run(tmp_path, "a|b", 0.5), finished_run(tmp_path, "c", None)])
+    assert "| **a\\|b** (best) | 0.50000 |" in render_markdown(rows)  # a pipe in a name is escaped
+    assert render(rows, "text") == to_text(comparison_table(rows))
+    assert "run_dir" not in render(rows, "text") and "run_dir" in render_csv(rows).splitlines()[0]
+
+
 def test_csv_keeps_unrounded_numbers(tmp_path):
     rows = comparison_rows([finished_run(tmp_path, "a", 0.123456789, seconds=818.4)])
     record = next(csv.DictReader(io.StringIO(render_csv(rows))))
@@ -144,15 +154,31 @@ def test_run_result_history_comes_from_metrics(tmp_path):
 
 def test_config_defaults_are_the_reports_setup():
     config = TrainConfig()
-    assert (config.epochs, config.batch_size, config.lr, config.seed, config.split) == \
+    assert (config.recipe.epochs, config.recipe.batch_size, config.recipe.lr, config.recipe.seed,
+            config.recipe.split) == \
         (50, 100, 0.05, 6570518, "fold")
+
+
+def test_config_is_a_recipe_and_the_options_of_one_run():
+    from cnnspec.training.recipe import Recipe, RunOptions
+
+    config = TrainConfig(epochs=3, limit=600, out="runs/m3", max_params=10**6)
+    assert config.recipe == Recipe(epochs=3, limit=600)
+    assert config.run == RunOptions(out="runs/m3", max_params=10**6)
+    moved = TrainConfig(config.recipe, config.run, out="runs/other", resume=True)
+    assert moved.recipe == config.recipe and (moved.run.out, moved.run.resume) == ("runs/other", True)
+    # What a run records: the recipe and what it was applied to, never where it is or its guard.
+    assert set(config.hyperparameters()) == {"epochs", "batch_size", "lr", "seed", "split", "limit",
+                                             "data", "dataset", "distribute"}
+    with pytest.raises(TypeError, match="unknown settings epoch"):
+        TrainConfig(epoch=3)
 
 
 def test_config_lists_every_bad_value_at_once():
     with pytest.raises(RunError) as caught:
         TrainConfig(epochs=0, batch_size=True, lr=float("nan"), seed=-1, split="folds",
                     limit=0, distribute="tpu", resume=True)
-    lines = [d.message for d in caught.value.diagnostics]
+    lines = list(caught.value.messages)
     assert len(lines) == 8
     for fragment in ("epochs", "batch_size", "lr", "seed", "split", "limit", "distribute",
                      "resume needs out"):

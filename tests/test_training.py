@@ -27,7 +27,7 @@ import pytest
 from cnnspec import load, parse
 from cnnspec.cli import main
 from cnnspec.training.data import MNIST_ENV
-from cnnspec.errors import RunError
+from cnnspec.errors import RunError, SpecFitError
 from cnnspec.training.runs import CheckpointState, RunPaths, read_metrics, read_state, write_state
 from cnnspec.training.trainer import TrainConfig, resume_config, train
 from conftest import KERAS_SAVE_WARNING, REAL_MNIST, ROOT, SPECS, needs_mnist
@@ -177,6 +177,22 @@ def test_resumed_run_equals_the_uninterrupted_one(reference, tmp_path, monkeypat
 
 
 @needs_mnist
+def test_a_stop_asked_mid_epoch_leaves_a_run_that_resumes_to_the_uninterrupted_one(reference, tmp_path):
+    """`stop` (the playground's button, from another thread) turns True once epoch 1 is
+    checkpointed, so epoch 2 is cut short at its first step; epoch 1 stays, and resuming
+    retrains epoch 2 from its checkpoint, to the bit."""
+    spec = parse(DEEP_AND_LIGHT, "deep.cnn")
+    paths = RunPaths(tmp_path / "run")
+    messages = []
+    with pytest.raises(KeyboardInterrupt):
+        train(spec, small(paths.root), log=messages.append, stop=paths.state.exists)
+    assert "interrupted after 1 finished epoch(s); the run is resumable" in messages[-1]
+    assert read_state(paths).epochs_done == 1 and not paths.results.exists()
+    train(spec, resume_config(paths.root))
+    assert loss_columns(paths.root) == loss_columns(reference.run_dir)
+
+
+@needs_mnist
 def test_sigint_during_training_leaves_a_resumable_run(tmp_path):
     out = tmp_path / "run"
     command = [sys.executable, "-m", "cnnspec", "train", str(SPECS / "exercise2b.cnn"),
@@ -254,7 +270,7 @@ def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys
     assert main(["train", str(SPECS / "exercise2b.cnn"), "--data", str(corrupt),
                  "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"{corrupt}:1:1: error: cannot read as .npz")
+    assert err.startswith(f"{corrupt}: error: cannot read as .npz")
     assert "Traceback" not in err and not out.exists()
 
 
@@ -269,7 +285,7 @@ def test_corrupted_data_file_is_a_clear_error_and_leaves_no_run(tmp_path, capsys
     ("conv 3x3x8 | dense 10 sigmoid\n", 1, 14, "the network must end in `dense 10 softmax`"),
 ])
 def test_spec_mnist_cannot_train_is_refused_before_any_work(tmp_path, text, line, column, message):
-    with pytest.raises(RunError) as caught:
+    with pytest.raises(SpecFitError) as caught:  # a spec error, at the part to blame
         train(parse(text, "net.cnn"), TrainConfig(out=str(tmp_path / "run")))
     error = caught.value
     assert (error.source, error.line, error.column) == ("net.cnn", line, column)

@@ -30,7 +30,7 @@ _BASE_NAMES: dict[type, str] = {}  # kind -> its Keras base name: a lookup per l
 INPUT_NAME = "input_layer"  # what Keras calls the model's input in a fresh session
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
 
@@ -60,8 +60,10 @@ class LayerRow:
         return math.prod(self.output_shape)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
+    """A spec and its layers' records, in order; totals are summed when asked."""
+
     spec: Spec
     rows: tuple[LayerRow, ...]
 

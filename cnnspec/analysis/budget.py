@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cnnspec.analysis.analyzer import Analysis
 from cnnspec.analysis.costs import FLOAT32_BYTES, training_memory
-from cnnspec.errors import RunError
+from cnnspec.errors import SpecFitError
 from cnnspec.analysis.costs import readable_size
 
 
@@ -55,7 +55,7 @@ def require_fits(
     analysis: Analysis, *, batch: int, training: bool, max_params: int | None = None,
     available: int | None = None,
 ) -> None:
-    """Raise `RunError`, pointing at the layer most to blame, if the model cannot fit.
+    """Raise `SpecFitError`, pointing at the layer most to blame, if the model cannot fit.
 
     `max_params` defaults to what fits in the free memory; `available` to the free memory
     now (unknown free memory checks only an explicit `max_params`).
@@ -79,4 +79,4 @@ def require_fits(
             f"{readable_size(available)} of memory is free; shrink the model or the batch"
         )
     if problem:
-        raise RunError(spec.diagnostic(problem, row.layer.span))
+        raise SpecFitError(spec.diagnostic(problem, row.layer.span))

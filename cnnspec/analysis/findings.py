@@ -9,5 +9,7 @@ from cnnspec.layers.spec import Span
 
 @dataclass(frozen=True)
 class Finding:
+    """One warning of a lint: where, and what to say."""
+
     span: Span
     message: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cnnspec.errors import Diagnostic, SpecSyntaxError
+from cnnspec.errors import UsageError
 
 
 def read_spec(path: str):
@@ -21,13 +21,14 @@ def write_stdout(text: str) -> None:
 
 
 def spec_paths(paths: list[str]) -> list[str]:
-    """Files as given; a folder stands for the .cnn files inside it."""
+    """Files as given; a folder stands for the .cnn files inside it (one holding none names
+    nothing to work on: misuse, like a missing argument)."""
     found = []
     for path in paths:
         if Path(path).is_dir():
             inside = sorted(str(p) for p in Path(path).glob("*.cnn"))
             if not inside:
-                raise SpecSyntaxError(Diagnostic("this folder holds no .cnn files", 1, 1, path))
+                raise UsageError(f"{path}: this folder holds no .cnn files")
             found += inside
         else:
             found.append(path)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from cnnspec.errors import SpecError
+from cnnspec.errors import SpecError, UsageError
 from cnnspec.commands.types import positive_int
 
 HELP = "Check .cnn files: one line per valid file, every error and warning at its line and column."
@@ -25,9 +25,8 @@ def run(args) -> int:
 
     ignored = {code.strip() for item in args.ignore for code in item.split(",")}
     for code in sorted(ignored - LINTS.keys()):
-        print(f"cnnspec check: error: --ignore {code}: no such warning{suggestion(code, LINTS)}; "
-              f"the ids are {', '.join(LINTS)}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--ignore {code}: no such warning{suggestion(code, LINTS)}; "
+                         f"the ids are {', '.join(LINTS)}")
     status = 0
     for path in spec_paths(args.files):
         try:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import sys
 
+from cnnspec.errors import UsageError
+
 HELP = ("Train several specs with one recipe (or reuse finished runs) and compare them as the "
         "report's Table 2 and Figure 5: table.md, table.csv and loss.png in --out DIR.")
 
@@ -30,8 +32,7 @@ def run(args) -> int:
 
     specs = [read_spec(path) for path in spec_paths(args.files)]
     if not specs and not args.runs:
-        print("cnnspec compare: error: give at least one SPEC or --runs RUN_DIR", file=sys.stderr)
-        return 2
+        raise UsageError("give at least one SPEC or --runs RUN_DIR")
     config = config_from_args(args, out=None, resume=False)
     rows = compare(specs, config, args.out, args.runs, log=_print,
                    note=lambda line: print(line, file=sys.stderr),  # stdout: the table alone

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import sys
+from cnnspec.errors import UsageError
 
 HELP = ("Find MNIST (or --dataset NAME), verify it byte for byte and cache it, so that training "
         "needs no network.")
@@ -22,9 +22,8 @@ def run(args) -> int:
         from cnnspec.training.datasets import dataset_cache, load_keras_dataset
 
         if args.data:
-            print("cnnspec data: --data verifies MNIST; other data sets are cached from "
-                  "keras.datasets (give --dataset alone)", file=sys.stderr)
-            return 2
+            raise UsageError("--data verifies MNIST; other data sets are cached from "
+                             "keras.datasets (give --dataset alone)")
         data = load_keras_dataset(args.dataset, log=print)
         images = len(data.x_train) + len(data.x_test)
         print(f"{args.dataset}: {images:,} images of {'x'.join(map(str, data.image_shape))} "

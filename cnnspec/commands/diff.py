@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from cnnspec.errors import UsageError
+
 HELP = (
     "Compare specs layer by layer: shapes, params and MACs side by side, and what changed "
     "from the first spec to each other one."
@@ -14,8 +16,6 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    import sys
-
     from cnnspec.analysis.analyzer import analyze
     from cnnspec.analysis.diff import diff
     from cnnspec.render.diff import render_diff
@@ -23,8 +23,7 @@ def run(args) -> int:
 
     paths = spec_paths(args.files)
     if len(paths) < 2:
-        print("cnnspec diff: error: give at least two .cnn files to compare", file=sys.stderr)
-        return 2
+        raise UsageError("give at least two .cnn files to compare")
     analyses = [analyze(read_spec(path)) for path in paths]
     write_stdout(render_diff(diff(analyses), args.format))
     return 0

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import sys
-
+from cnnspec.errors import UsageError
 from cnnspec.commands.train import add_max_params_argument
 
 HELP = "Draw a spec as feature-map blocks with their shapes and the layers between them (.svg or .png)."
@@ -24,15 +23,14 @@ def run(args) -> int:
     from cnnspec.analysis.budget import require_fits
     from cnnspec.atomic import write_atomic
     from cnnspec.render.diagram import layout
-    from cnnspec.errors import RunError, plain_error
+    from cnnspec.errors import RunError, cannot_write
     from cnnspec.training.outputs import STDOUT, check_file
     from cnnspec.commands import read_spec, write_stdout
 
     output = Path(args.output)
     to_stdout = args.output == STDOUT
     if not to_stdout and output.suffix.lower() not in SUFFIXES:
-        print(f"cnnspec draw: error: -o {args.output}: the name must end in .svg or .png", file=sys.stderr)
-        return 2
+        raise UsageError(f"-o {args.output}: the name must end in .svg or .png")
     analysis = analyze(read_spec(args.file))
     require_fits(analysis, batch=1, training=False, max_params=args.max_params)
     if to_stdout:
@@ -55,15 +53,15 @@ def run(args) -> int:
         scale = pixel_scale(diagram)
         if scale is None:
             least = diagram.width * diagram.height * MIN_SCALE**2
-            raise plain_error(RunError, f"this diagram is {diagram.width}x{diagram.height} units; as "
-                              f"PNG it needs {least:,} pixels or more, over the limit of "
-                              f"{MAX_PIXELS:,} pixels: write it as .svg instead", str(output))
+            raise RunError(f"this diagram is {diagram.width}x{diagram.height} units; as "
+                           f"PNG it needs {least:,} pixels or more, over the limit of "
+                           f"{MAX_PIXELS:,} pixels: write it as .svg instead", str(output))
         write = lambda file: write_png(diagram, file, scale)  # noqa: E731
         size = lambda: png_size(output)  # noqa: E731  the pixels as written, not as planned
     try:
         write_atomic(output, write)
     except OSError as error:
-        raise plain_error(RunError, f"cannot write the image: {error.strerror or error}", str(output)) from None
+        raise cannot_write("the image", output, error) from None
     width, height = size()
     print(f"{args.output}: {width}x{height} diagram of {args.file}")
     return 0

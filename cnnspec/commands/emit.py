@@ -12,7 +12,7 @@ def add_arguments(parser):
 def run(args) -> int:
     from cnnspec.analysis.analyzer import analyze
     from cnnspec.atomic import write_text_atomic
-    from cnnspec.errors import RunError, plain_error
+    from cnnspec.errors import cannot_write
     from cnnspec.training.emit import generate
     from cnnspec.training.outputs import STDOUT, check_file
     from cnnspec.commands import read_spec, write_stdout
@@ -28,6 +28,6 @@ def run(args) -> int:
     try:
         write_text_atomic(args.output, script)
     except OSError as error:
-        raise plain_error(RunError, f"cannot write the script: {error.strerror or error}", args.output) from None
+        raise cannot_write("the script", args.output, error) from None
     print(f"{args.output}: {analysis.spec.name} as plain Keras; run it with: python {args.output}")
     return 0

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import sys
+from cnnspec.errors import UsageError
 
 HELP = (
     "Explain each layer's padding, window centres, dropped rows/columns and receptive field "
@@ -34,11 +34,6 @@ def run(args) -> int:
         only = _layer_number(args.layer, analysis.rows)
         if only is None:
             names = ", ".join(row.name for row in analysis.rows)
-            print(
-                f"cnnspec explain: error: --layer {args.layer}: {args.file} has layers 1 to {len(analysis.rows)} "
-                f"({names})",
-                file=sys.stderr,
-            )
-            return 2
+            raise UsageError(f"--layer {args.layer}: {args.file} has layers 1 to {len(analysis.rows)} ({names})")
     write_stdout(EXPLAIN_FORMATS[args.format](analysis, fields, only))
     return 0

@@ -19,7 +19,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from cnnspec.atomic import write_text_atomic
-    from cnnspec.errors import Diagnostic, RunError, SpecError
+    from cnnspec.errors import CnnspecError, cannot_write
     from cnnspec.language.formatter import format_text, line_ending
     from cnnspec.language.source import read_source, source_name
     from cnnspec.commands import spec_paths
@@ -43,9 +43,9 @@ def run(args) -> int:
             try:
                 write_text_atomic(path, formatted)
             except OSError as error:
-                raise RunError(Diagnostic(f"cannot write the file: {error.strerror or error}", 1, 1, path)) from None
+                raise cannot_write("the file", path, error) from None
             print(f"{path}: reformatted")
-        except SpecError as error:
+        except CnnspecError as error:  # this file cannot be formatted; the next may be
             print(error, file=sys.stderr)
             status = 1
     return status

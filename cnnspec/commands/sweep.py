@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import sys
 
+from cnnspec.errors import UsageError
+
 HELP = ("Expand a grid spec ({a,b} choices, [layer]? optional layers), analyse every variant "
         "statically, drop those over --max-params/--max-macs, rank the survivors by cost with "
         "the Pareto frontier marked, and optionally train them (in process or on Ray) and "
@@ -42,11 +44,9 @@ def run(args) -> int:
 
     training_options = args.top is not None or args.out is not None or args.ray is not None
     if training_options and not args.train:
-        print("cnnspec sweep: --top, --out and --ray go with --train", file=sys.stderr)
-        return 2
+        raise UsageError("--top, --out and --ray go with --train")
     if args.train and not args.out:
-        print("cnnspec sweep: --train needs --out DIR for the runs and the comparison", file=sys.stderr)
-        return 2
+        raise UsageError("--train needs --out DIR for the runs and the comparison")
     grid, budget = load_grid(args.file), Budget(args.max_params, args.max_macs)
     if not args.train:
         return _stream(grid, budget, args.format)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import sys
 
-from cnnspec.training.recipe import TrainConfig
+from cnnspec.errors import UsageError
+from cnnspec.training.recipe import Recipe
 from cnnspec.commands.types import positive_float, positive_int, seed
 
-_REPORT = TrainConfig()
+_REPORT = Recipe()
 HELP = (f"Train a spec on MNIST (or --data, --dataset) with the report's recipe (SGD lr {_REPORT.lr}, batch {_REPORT.batch_size}, "
         f"{_REPORT.epochs} epochs, seed {_REPORT.seed}) and write its run directory.")
 
@@ -23,9 +24,9 @@ def add_arguments(parser):
 
 def add_training_arguments(parser) -> None:
     """The recipe's options, shared by `train` and `compare`; None means the report's value."""
-    from cnnspec.training.recipe import DISTRIBUTE, SPLITS, TrainConfig
+    from cnnspec.training.recipe import DISTRIBUTE, SPLITS
 
-    report = TrainConfig()
+    report = _REPORT
     group = parser.add_argument_group("training (defaults: the report's general setup)")
     group.add_argument("--epochs", type=positive_int, metavar="N", help=f"default {report.epochs}")
     group.add_argument("--batch-size", type=positive_int, metavar="N",
@@ -83,8 +84,7 @@ def run(args) -> int:
     from cnnspec.commands import read_spec
 
     if args.resume and not args.out:
-        print("cnnspec train: error: --resume needs --out DIR, the run to continue", file=sys.stderr)
-        return 2
+        raise UsageError("--resume needs --out DIR, the run to continue")
     spec = read_spec(args.file)
     config = config_from_args(args, args.out, args.resume)
     train(spec, config, log=_print, progress_bar=sys.stdout.isatty())

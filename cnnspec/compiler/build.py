@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cnnspec.analysis.analyzer import INPUT_NAME, Analysis, analyze
 from cnnspec.atomic import atomic_path
-from cnnspec.errors import RunError, plain_error
+from cnnspec.errors import SpecFitError, cannot_write
 from cnnspec.layers.spec import Spec
 from cnnspec.compiler.calls import LayerCall, Seed, Seeded, layer_calls
 from cnnspec.report import REPORT_SEED
@@ -85,7 +85,7 @@ def build(spec: Spec, seed: int = REPORT_SEED, names: tuple[str, ...] | None = N
     `keras.utils.set_random_seed(seed)` comes first, as in the report ("the number 6570518
     is used as a seed for all random variable initialisation"): it also fixes the output
     layer's unseeded default initialiser, so one spec and one seed give one set of weights.
-    A layer Keras refuses raises `RunError` at its line, with Keras's reason.
+    A layer Keras refuses raises `SpecFitError` at its line, with Keras's reason.
     """
     keras = import_keras()
     keras.utils.set_random_seed(seed)
@@ -136,12 +136,12 @@ def _first_refusal(keras, spec: Spec, layers: list, error: ValueError) -> tuple[
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _refused(spec: Spec, call: LayerCall, error: ValueError) -> RunError:
+def _refused(spec: Spec, call: LayerCall, error: ValueError) -> SpecFitError:
     # Keras wraps a layer's own message in "Exception encountered when calling ..." and
     # colour codes; the first other line is the reason.
     lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines()]
     reason = next((line for line in lines if line and not line.startswith("Exception encountered")), str(error))
-    return RunError(spec.diagnostic(f"Keras cannot build {call.layer} here: {reason}", call.node.span))
+    return SpecFitError(spec.diagnostic(f"Keras cannot build {call.layer} here: {reason}", call.node.span))
 
 
 def save_model(model, path: str | Path) -> None:
@@ -150,4 +150,4 @@ def save_model(model, path: str | Path) -> None:
         with atomic_path(path) as temp:
             model.save(temp)
     except OSError as error:
-        raise plain_error(RunError, f"cannot write the model: {error.strerror or error}", str(path)) from None
+        raise cannot_write("the model", path, error) from None

@@ -124,7 +124,7 @@ def compare(analysis: Analysis, model) -> Verification:
 def verify(analysis: Analysis, seed: int = REPORT_SEED) -> Verification:
     """Build the analysed spec in a fresh Keras session, names left to Keras, and compare.
 
-    Keras refusing a layer raises `RunError` at its line.
+    Keras refusing a layer raises `SpecFitError` at its line.
     """
     from cnnspec.compiler.build import build_in_fresh_session
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from cnnspec.language.blocks import expand
 from cnnspec.language.builder import build_spec, misuse_diagnostics
-from cnnspec.language.grid import GRID_CHARACTERS, parse_grid
 from cnnspec.errors import Diagnostic, SpecSyntaxError
 from cnnspec.layers.spec import Span, Spec
 from cnnspec.language.recovery import parse_statements
@@ -17,7 +16,7 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     """Parse a .cnn text into a `Spec`; raise `SpecSyntaxError` listing every problem found.
 
     >>> parse("conv 5x5x6 | pool 2 | dense 10").layers[-1]
-    Dense(units=10, activation='softmax')
+    Dense(units=10, activation='softmax', use_bias=True)
     """
     text = normalize_newlines(text)
     expansion = expand(text, source) if "block" in text else None
@@ -66,6 +65,9 @@ def first_grid_slot(text: str) -> int | None:
     >>> first_grid_slot("conv {5,7}x{5,7}x6"), first_grid_slot('name "a{b}" | conv 5x5x6')
     (5, None)
     """
+    # Only errors and fmt ask; a valid spec's check need not import the grid language (2 ms).
+    from cnnspec.language.grid import GRID_CHARACTERS, parse_grid
+
     if not GRID_CHARACTERS.search(text):
         return None
     try:

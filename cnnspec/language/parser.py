@@ -32,7 +32,7 @@ class Token(str):
         return token
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One statement as written: its grammar rule, keyword token and argument tokens."""
 
@@ -251,13 +251,14 @@ def load_tables(data: dict) -> dict:
 
 
 @functools.cache
-def _parser() -> _Grammar:
+def grammar_parser() -> _Grammar:
+    """The parser of the compiled grammar tables, built once (recovery parses whole files with it)."""
     return _Grammar(load_tables(_TABLES))
 
 
 def parse_statement(text: str) -> Statement:
     """One statement alone (no separators); raises Lark's `UnexpectedInput` if malformed."""
-    (statement,) = _parser().parse(text, start="statement")
+    (statement,) = grammar_parser().parse(text, start="statement")
     return statement
 
 

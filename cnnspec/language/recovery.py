@@ -8,13 +8,13 @@ not just the first; `cnnspec.language.messages` words each one (and imports Lark
 from __future__ import annotations
 
 from cnnspec.errors import Diagnostic
-from cnnspec.language.parser import Statement, _parser, parse_statement, statement_chunks
+from cnnspec.language.parser import Statement, grammar_parser, parse_statement, statement_chunks
 
 
 def parse_statements(text: str, source: str) -> tuple[list[Statement], list[Diagnostic]]:
     """All statements that parse, and a diagnostic for each one that does not."""
     try:
-        return _parser().parse(text, start="start"), []
+        return grammar_parser().parse(text, start="start"), []
     except Exception as error:  # noqa: BLE001 - the parser raises only Lark's UnexpectedInput
         from lark.exceptions import UnexpectedInput
 

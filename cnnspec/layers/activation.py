@@ -14,7 +14,7 @@ from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation
 from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReLU(Layer):
     """`relu`: Keras `ReLU()`, max(x, 0) in place."""
 
@@ -60,7 +60,7 @@ class ReLU(Layer):
         return cls.keyword, shape
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReLU6(ReLU):
     """`relu6`: Keras `ReLU(max_value=6.0)`, as MobileNetV2 writes it."""
 
@@ -68,7 +68,7 @@ class ReLU6(ReLU):
     max_value = 6.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Activation(Layer):
     """`activation NAME`: Keras `Activation(NAME)`, any of the activation names."""
 

@@ -10,7 +10,7 @@ from cnnspec.layers.shapes import batchnorm_params
 from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BatchNorm(Layer):
     """`batchnorm` over the last axis (channels, or units after a dense layer).
 

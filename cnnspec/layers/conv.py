@@ -12,7 +12,7 @@ from cnnspec.layers.keras_args import SEEDED_WEIGHTS
 from cnnspec.layers.windows import bias_call, fitted_output, window_example, window_words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conv(Layer):
     """2-D convolution, `conv KhxKwxC [sN] [same|valid] [gG] [activation] [nobias]`.
 

@@ -18,7 +18,7 @@ from cnnspec.layers.keras_args import SEEDED_WEIGHTS
 from cnnspec.layers.windows import bias_call, pair_example, window_words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deconv(Layer):
     """Transposed 2-D convolution; defaults as `conv`: stride 1, `same`, ReLU, a bias."""
 

@@ -12,7 +12,7 @@ from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, WHOLE_MAP, Layer, vector
 from cnnspec.layers.keras_args import SEEDED_WEIGHTS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dense(Layer):
     """Fully connected layer, `dense N [activation] [nobias]`: sigmoid when hidden, softmax
     when last (the report's setup); `nobias` drops the biases (`use_bias=False`)."""
@@ -88,7 +88,7 @@ class Dense(Layer):
         return (units,)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pointwise(Dense):
     """`pointwise N [activation] [nobias]`: Keras `Dense` on the last axis of whatever it is
     given, so on an HxWxC map each pixel's C channels become N (a 1x1 convolution by another

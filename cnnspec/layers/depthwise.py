@@ -25,7 +25,7 @@ def depthwise_params(kernel: tuple[int, int], in_channels: int, multiplier: int,
     return kernel[0] * kernel[1] * in_channels * multiplier + in_channels * multiplier * bias
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepthwiseConv(Layer):
     """Depthwise 2-D convolution; defaults as `conv`: stride 1, `same`, ReLU, a bias."""
 

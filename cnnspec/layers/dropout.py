@@ -11,7 +11,7 @@ from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
 from cnnspec.layers.keras_args import SEED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dropout(Layer):
     """`dropout P`, 0 <= P < 1."""
 

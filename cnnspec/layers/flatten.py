@@ -11,7 +11,7 @@ from cnnspec.layers.shapes import size_text
 from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, Layer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flatten(Layer):
     """`flatten`; `implicit` marks one cnnspec inserted before a dense layer."""
 

@@ -10,7 +10,7 @@ from cnnspec.layers.shapes import size_text
 from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, feature_map
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlobalAvgPool(Layer):
     """`gap`: an HxWxC map becomes the C channel means (a vector, so no flatten is needed);
     `keepdims` keeps them as a 1x1xC map (Keras `keepdims=True`, as MobileNetV3 uses)."""
@@ -68,7 +68,7 @@ class GlobalAvgPool(Layer):
         return cls.keyword, (shape[2],)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlobalMaxPool(GlobalAvgPool):
     """`gmp`: each channel's maximum over the whole map; `keepdims` as `gap`."""
 

@@ -30,7 +30,7 @@ def layernorm_params(channels: int) -> tuple[int, int]:
     return 2 * channels, 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Normalize(Layer):
     """`normalize`: (x - mean) / sqrt(variance) per channel, with statistics `adapt` sets from
     data (EfficientNet's input layer); until then mean 0 and variance 1."""
@@ -78,7 +78,7 @@ class Normalize(Layer):
         return "normalize", shape
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerNorm(Layer):
     """`layernorm`: each position's values normalised across the last axis, then scaled and shifted."""
 

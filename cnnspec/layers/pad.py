@@ -40,7 +40,7 @@ def read_sides(token) -> tuple[tuple[int, int], tuple[int, int]]:
     return (pairs[0], pairs[-1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZeroPad(Layer):
     """`pad`: zero rows above and below, zero columns left and right."""
 

@@ -11,7 +11,7 @@ from cnnspec.layers.base import ALL_OPTIONS, Layer, Sliding, feature_map
 from cnnspec.layers.windows import fitted_output, window_example, window_words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pool(Layer):
     """Max pooling, `pool N[xM] [sK[xL]] [same|valid]`; stride defaults to the window."""
 
@@ -76,7 +76,7 @@ class Pool(Layer):
         return window_example(draw, st, shape, context, head, "valid", None, None, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AvgPool(Pool):
     """Average pooling, `avgpool`; the same arguments as `pool`."""
 

@@ -18,7 +18,7 @@ def read_number(token) -> float:
     return float(token)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rescale(Layer):
     """`rescale S [offset O]`: x * S + O in place (`rescale 0.00784313725490196 offset -1.0`
     maps pixels 0..255 to -1..1, as MobileNetV3's `Rescaling(1 / 127.5, offset=-1)`)."""

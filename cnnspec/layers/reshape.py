@@ -11,7 +11,7 @@ from cnnspec.layers.shapes import size_text
 from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, REGRID, Layer, ShapeMismatch
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reshape(Layer):
     """`reshape`: the input's values, in order, laid out as `target` (HxWxC or N)."""
 

@@ -26,7 +26,7 @@ def separable_params(kernel: tuple[int, int], in_channels: int, multiplier: int,
     return kernel[0] * kernel[1] * in_channels * multiplier + in_channels * multiplier * filters + filters * bias
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeparableConv(Layer):
     """Depthwise-separable convolution; defaults as `conv`: stride 1, `same`, ReLU, a bias."""
 

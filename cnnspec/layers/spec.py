@@ -8,7 +8,6 @@ backend never have to know the language's defaults. Source positions are metadat
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -37,11 +36,13 @@ def suggestion(word: str, choices) -> str:
     >>> suggestion("sigmod", ACTIVATIONS)
     "; did you mean 'sigmoid'?"
     """
+    import difflib  # only a misspelling needs it, and it costs every start 1 ms
+
     close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """1-based line and column where a statement starts in its source."""
 
@@ -96,7 +97,7 @@ def require_padding(padding: str) -> None:
         raise InvalidField("padding", f"padding must be 'same' or 'valid', got '{padding}'")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spec:
     """A whole network: its name, the input shape (H, W, C) or (N,), and its layers.
 
@@ -131,7 +132,10 @@ class Spec:
     def __post_init__(self):
         if not self.name.strip():
             raise InvalidField("name", 'a model name cannot be empty; write one, like name "Model 3"')
-        control = next((c for c in self.name if unicodedata.category(c) == "Cc"), None)
+        # A control character is never printable: most names skip the scan, character by character.
+        control = None if self.name.isprintable() else next(
+            (c for c in self.name if unicodedata.category(c) == "Cc"), None
+        )
         if control:  # it would reach the terminal with every line that names the model
             raise InvalidField("name", f"a model name cannot hold the control character {character_name(control)}")
         if "/" in self.name:

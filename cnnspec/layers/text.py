@@ -7,8 +7,6 @@ reads the same way it would be typed.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from cnnspec.layers.spec import Spec
 from cnnspec.layers.shapes import size_text
 
@@ -28,6 +26,8 @@ def rate_text(rate: float) -> str:
     >>> rate_text(0.5), rate_text(1e-05), rate_text(0.0)
     ('0.5', '0.00001', '0.0')
     """
+    from decimal import Decimal  # only a dropout's text needs it, and it costs every start 1 ms
+
     text = format(Decimal(repr(rate)), "f")
     return text if "." in text else text + ".0"
 

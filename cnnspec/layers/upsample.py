@@ -20,7 +20,7 @@ def upsampled_size(size: int, factor: int) -> int:
     return size * factor
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpSample(Layer):
     """`upsample N` or `upsample NxM` (rows x columns), nearest neighbour as Keras's default."""
 

@@ -12,9 +12,10 @@ def fitted_output(layer, shape: tuple[int, int, int], what: str) -> tuple[int, i
     """Rows and columns after `layer`'s window (`what`: 'kernel', 'pool window'), or why not."""
     height, width = shape[0], shape[1]
     window = layer.reading()
-    out = tuple(
-        conv_output_size(n, k, s, window.padding) for n, k, s in zip((height, width), window.size, window.strides)
-    )
+    (rows, columns), (row_stride, column_stride) = window.size, window.strides
+    # Two calls, not a generator over the axes: every conv and pooling layer of every analysis comes here.
+    out = (conv_output_size(height, rows, row_stride, window.padding),
+           conv_output_size(width, columns, column_stride, window.padding))
     if 0 in out:
         raise ShapeMismatch(
             f"the {size_text(window.size)} {what} does not fit its {height}x{width} input with "

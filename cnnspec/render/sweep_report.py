@@ -2,18 +2,20 @@
 
 Text and Markdown are for people: the counts, the first errors, and the survivors cheapest
 first with the Pareto frontier marked `*`. CSV and JSON are for tools: one record per
-expanded variant, in expansion order (ids ascending).
+expanded variant, in expansion order (ids ascending). Columns, cells and lines come from
+`cnnspec.render.table`, one row at a time, as `sweep_stream` writes them too.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
 from cnnspec.layers.shapes import size_text
 from cnnspec.analysis.sweep import SweepResult, VariantResult
-from cnnspec.analysis.costs import readable_size
+from cnnspec.render.table import Bytes, Column, csv_cells, markdown_head, markdown_line, text_line, text_widths
 
 FIRST_ERRORS = 3
 FRONTIER_NOTE = "* on the Pareto frontier: no other survivor has both fewer or equal params and MACs, and fewer of one"
@@ -48,10 +50,10 @@ def _headline(sweep: SweepResult) -> str:
                     len(sweep.survivors), len(sweep.frontier))
 
 
-def survivor_row(frontier: bool, variant, params: int, macs: int, memory_bytes: int, shapes: str) -> list[str]:
-    """A survivor's cells in the text and Markdown tables."""
+def survivor_row(frontier: bool, variant, params: int, macs: int, memory_bytes: int, shapes: str) -> list:
+    """A survivor's cells in the text and Markdown tables (`SURVIVOR_COLUMNS`)."""
     return ["*" if frontier else "", variant.id, " ".join(variant.choices) or "(no choices)",
-            f"{params:,}", f"{macs:,}", readable_size(memory_bytes), shapes]
+            params, macs, Bytes(memory_bytes), shapes]
 
 
 def _survivor_rows(sweep: SweepResult) -> list[list[str]]:
@@ -83,8 +85,15 @@ def over_budget_line(ids: list[str], count: int) -> str:
     return f"over budget: {', '.join(ids[:10])}{more}"
 
 
-HEADER = ["", "id", "choices", "params", "MACs", "memory", "output shapes"]
-RIGHT_ALIGNED = {3, 4, 5}
+# The survivors' table; its frontier column is titled in Markdown only (text marks it `*`).
+SURVIVOR_COLUMNS = (
+    Column("", "frontier", centred=True), Column("id", "id"), Column("choices", "choices"),
+    Column("params", "params", True), Column("MACs", "macs", True), Column("memory", "memory", True),
+    Column("output shapes", "output_shapes"),
+)
+MARKDOWN_COLUMNS = (dataclasses.replace(SURVIVOR_COLUMNS[0], title="frontier"), *SURVIVOR_COLUMNS[1:])
+HEADER = [column.title for column in SURVIVOR_COLUMNS]
+MARKDOWN_HEADER = markdown_head(MARKDOWN_COLUMNS)
 
 
 def render_text(sweep: SweepResult) -> str:
@@ -103,26 +112,15 @@ def render_text(sweep: SweepResult) -> str:
 
 def column_widths(rows) -> list[int]:
     """The width of each column of the survivors' table, its header included."""
-    widths = [len(cell) for cell in HEADER]
-    for row in rows:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row)]
-    return widths
+    return text_widths(SURVIVOR_COLUMNS, rows)
 
 
-def table_line(row: list[str], widths: list[int]) -> str:
-    cells = [cell.rjust(width) if column in RIGHT_ALIGNED else cell.ljust(width)
-             for column, (cell, width) in enumerate(zip(row, widths))]
-    return "  ".join(cells).rstrip()
+def table_line(row: list, widths: list[int]) -> str:
+    return text_line(SURVIVOR_COLUMNS, row, widths)
 
 
-MARKDOWN_HEADER = [
-    "| frontier | id | choices | params | MACs | memory | output shapes |",
-    "|:-:|:--|:--|--:|--:|--:|:--|",
-]
-
-
-def markdown_row(row: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+def markdown_row(row: list) -> str:
+    return markdown_line(row)
 
 
 def render_markdown(sweep: SweepResult) -> str:
@@ -144,8 +142,18 @@ def _error_text(result: VariantResult) -> str | None:
     return error_text(result.error)
 
 
-CSV_COLUMNS = ["id", "choices", "valid", "within_budget", "frontier", "params", "macs",
-               "activation_bytes", "output_shapes", "error", "spec"]
+VARIANT_COLUMNS = tuple(Column(key, key) for key in (
+    "id", "choices", "valid", "within_budget", "frontier", "params", "macs", "activation_bytes",
+    "output_shapes", "error", "spec"))
+CSV_COLUMNS = [column.key for column in VARIANT_COLUMNS]
+
+
+def variant_row(variant, valid: bool, within_budget: bool, frontier: bool, params, macs, memory_bytes,
+                shapes: str, error) -> list:
+    """One variant's record for tools (`VARIANT_COLUMNS`): costs only for a valid one."""
+    return csv_cells([variant.id, " ".join(variant.choices) or "(no choices)", valid, within_budget, frontier,
+                      params if valid else None, macs if valid else None, memory_bytes if valid else None,
+                      shapes, error_text(error), variant.text])
 
 
 def render_csv(sweep: SweepResult) -> str:
@@ -153,12 +161,9 @@ def render_csv(sweep: SweepResult) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for result in sweep.results:
-        writer.writerow([
-            result.variant.id, choices_text(result), result.valid, result.within_budget, result.frontier,
-            result.params if result.valid else "", result.macs if result.valid else "",
-            result.memory_bytes if result.valid else "", shapes_text(result), _error_text(result) or "",
-            result.variant.text,
-        ])
+        writer.writerow(variant_row(result.variant, result.valid, result.within_budget, result.frontier,
+                                    result.params, result.macs, result.memory_bytes, shapes_text(result),
+                                    result.error))
     return out.getvalue()
 
 

@@ -14,7 +14,7 @@ from json.encoder import encode_basestring_ascii as json_string  # what json.dum
 from cnnspec.analysis.sweep_stream import StreamedSweep
 from cnnspec.render.sweep_report import (
     CSV_COLUMNS, FRONTIER_NOTE, HEADER, MARKDOWN_HEADER, column_widths, error_text, first_errors,
-    headline, markdown_row, over_budget_line, survivor_row, table_line,
+    headline, markdown_row, over_budget_line, survivor_row, table_line, variant_row,
 )
 
 BATCH = 4096
@@ -98,12 +98,8 @@ def write_csv(sweep: StreamedSweep, write) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for record in sweep.records():
-        valid = record.valid
-        writer.writerow([
-            record.variant.id, " ".join(record.variant.choices) or "(no choices)", valid, record.within_budget,
-            record.frontier, record.params if valid else "", record.macs if valid else "",
-            record.memory_bytes if valid else "", record.shapes, error_text(record.error) or "", record.variant.text,
-        ])
+        writer.writerow(variant_row(record.variant, record.valid, record.within_budget, record.frontier,
+                                    record.params, record.macs, record.memory_bytes, record.shapes, record.error))
     out.flush()
 
 

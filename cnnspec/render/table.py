@@ -1,8 +1,11 @@
 """A table of records, and its four report formats: text, Markdown, LaTeX (booktabs), CSV.
 
-Builders (summary, diff, ...) fill a `Table` with raw values; each format decides how a
-value reads: counts get thousands separators in prose formats and stay bare in CSV, byte
-counts read as sizes, and LaTeX escapes what it must.
+Builders (summary, diff, compare, sweep) fill a `Table` with raw values; each format
+decides how a value reads: counts get thousands separators in prose formats and stay bare
+in CSV, byte counts read as sizes, and LaTeX escapes what it must. The line makers
+(`text_line`, `markdown_head`, `markdown_line`, `csv_cells`) are public so that a report
+too long to hold (a sweep of millions of variants) writes its rows one at a time in the
+same forms.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ class Column:
     title: str  # as a reader sees it
     key: str  # the CSV header
     numeric: bool = False  # right-aligned
+    centred: bool = False  # centred in Markdown (a mark such as `*`)
+    csv_only: bool = False  # a value for tools (a path, a flag), not shown to readers
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,28 @@ class Bytes:
     value: int
 
 
-Cell = Union[str, int, Bytes, None]
+@dataclass(frozen=True)
+class Shown:
+    """A value read one way in prose (`19:53`, `98.96%`) and kept raw in CSV (1193.0, 0.9896)."""
+
+    text: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A value with a mark after it, in bold in Markdown (`**Model 3** (best)`), bare in CSV."""
+
+    value: str
+    mark: str
+
+
+Cell = Union[str, int, float, Bytes, Shown, Marked, None]
 
 
 @dataclass(frozen=True)
 class Table:
-    title: str
+    title: str | None  # None: an untitled table (Markdown to paste under a heading of one's own)
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     totals: tuple[tuple[Cell, ...], ...] = ()  # rows under a rule
@@ -51,9 +72,62 @@ def _prose(cell: Cell) -> str:
         return ""
     if isinstance(cell, Bytes):
         return readable_size(cell.value)
-    if isinstance(cell, int):
+    if isinstance(cell, Shown):
+        return cell.text
+    if isinstance(cell, Marked):
+        return f"{cell.value} ({cell.mark})"
+    if isinstance(cell, int) and not isinstance(cell, bool):
         return f"{cell:,}"
-    return cell
+    return str(cell)
+
+
+def shown_columns(columns) -> tuple[Column, ...]:
+    """The columns readers see (all but the CSV-only ones)."""
+    return tuple(c for c in columns if not c.csv_only)
+
+
+def _shown(table: Table, row) -> list[Cell]:
+    return [v for v, c in zip(row, table.columns) if not c.csv_only]
+
+
+def text_widths(columns, rows) -> list[int]:
+    """Each column's width in `text_line`: its title's or its widest cell's.
+
+    >>> text_widths((Column("", "f"), Column("n", "n", True)), [("*", 1234)])
+    [1, 5]
+    """
+    widths = [len(c.title) for c in columns]
+    for row in rows:
+        widths = [max(width, len(_prose(v))) for width, v in zip(widths, row)]
+    return widths
+
+
+def text_line(columns, row, widths) -> str:
+    """One row of fixed-width columns (titles too: give them as a row of strings)."""
+    parts = [_prose(v).rjust(w) if c.numeric else _prose(v).ljust(w) for v, w, c in zip(row, widths, columns)]
+    return "  ".join(parts).rstrip()
+
+
+def _markdown_prose(cell: Cell) -> str:
+    if isinstance(cell, Marked):
+        return f"**{_markdown_cell(cell.value)}** ({_markdown_cell(cell.mark)})"
+    return _markdown_cell(_prose(cell))
+
+
+def markdown_head(columns) -> list[str]:
+    """The title row and the alignment row of a pipe table."""
+    align = "|" + "|".join(":-:" if c.centred else "--:" if c.numeric else ":--" for c in columns) + "|"
+    return ["| " + " | ".join(_markdown_cell(c.title) for c in columns) + " |", align]
+
+
+def markdown_line(row) -> str:
+    """One row of a pipe table (`|` escaped inside cells)."""
+    return "| " + " | ".join(_markdown_prose(v) for v in row) + " |"
+
+
+def csv_cells(row) -> list:
+    """A row's raw values, as `csv.writer` writes them: bare numbers, "" for nothing."""
+    return ["" if v is None else v.value if isinstance(v, (Bytes, Shown, Marked)) else v for v in row]
 
 
 def to_text(table: Table) -> str:
@@ -65,19 +139,17 @@ def to_text(table: Table) -> str:
     -  -----
     x  1,234
     """
-    cells = [[c.title for c in table.columns]] + [[_prose(v) for v in row] for row in table.rows + table.totals]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
-
-    def line(row):
-        parts = [v.rjust(w) if c.numeric else v.ljust(w) for v, w, c in zip(row, widths, table.columns)]
-        return "  ".join(parts).rstrip()
-
+    columns = shown_columns(table.columns)
+    rows = [_shown(table, row) for row in table.rows]
+    totals = [_shown(table, row) for row in table.totals]
+    widths = text_widths(columns, rows + totals)
     rule = "  ".join("-" * w for w in widths)
-    lines = [table.title, line(cells[0]), rule]
-    lines += [line(row) for row in cells[1 : 1 + len(table.rows)]]
+    lines = [] if table.title is None else [table.title]
+    lines += [text_line(columns, [c.title for c in columns], widths), rule]
+    lines += [text_line(columns, row, widths) for row in rows]
     if table.totals:
         lines.append(rule)
-        lines += [line(row) for row in cells[1 + len(table.rows) :]]
+        lines += [text_line(columns, row, widths) for row in totals]
     if table.notes:
         lines.append("")
         lines += table.notes
@@ -89,14 +161,13 @@ def _markdown_cell(text: str) -> str:
 
 
 def to_markdown(table: Table) -> str:
-    """A pipe table with a bold title, totals in bold, notes as lines after it."""
-    head = "| " + " | ".join(_markdown_cell(c.title) for c in table.columns) + " |"
-    align = "|" + "|".join("--:" if c.numeric else ":--" for c in table.columns) + "|"
-    lines = [f"**{_markdown_cell(table.title)}**", "", head, align]
-    for row in table.rows:
-        lines.append("| " + " | ".join(_markdown_cell(_prose(v)) for v in row) + " |")
+    """A pipe table with a bold title (if any), totals in bold, notes as lines after it."""
+    lines = [] if table.title is None else [f"**{_markdown_cell(table.title)}**", ""]
+    lines += markdown_head(shown_columns(table.columns))
+    lines += [markdown_line(_shown(table, row)) for row in table.rows]
     for row in table.totals:
-        lines.append("| " + " | ".join(f"**{_markdown_cell(_prose(v))}**" if _prose(v) else "" for v in row) + " |")
+        lines.append("| " + " | ".join(f"**{_markdown_cell(_prose(v))}**" if _prose(v) else ""
+                                       for v in _shown(table, row)) + " |")
     if table.notes:
         lines.append("")
         lines += [f"{_markdown_cell(note)}  " for note in table.notes[:-1]] + [_markdown_cell(table.notes[-1])]
@@ -121,7 +192,8 @@ def latex_escape(text: str) -> str:
 
 def to_latex(table: Table) -> str:
     """A booktabs table in a floating `table` environment (needs \\usepackage{booktabs})."""
-    spec = "".join("r" if c.numeric else "l" for c in table.columns)
+    columns = shown_columns(table.columns)
+    spec = "".join("r" if c.numeric else "l" for c in columns)
 
     def line(row):
         return "    " + " & ".join(latex_escape(v) for v in row) + r" \\"
@@ -130,16 +202,16 @@ def to_latex(table: Table) -> str:
         r"% made by cnnspec; needs \usepackage{booktabs} in the preamble",
         r"\begin{table}[htbp]",
         r"  \centering",
-        rf"  \caption{{{latex_escape(table.title)}}}",
+        *([] if table.title is None else [rf"  \caption{{{latex_escape(table.title)}}}"]),
         rf"  \begin{{tabular}}{{{spec}}}",
         r"    \toprule",
-        line([c.title for c in table.columns]),
+        line([c.title for c in columns]),
         r"    \midrule",
     ]
-    lines += [line([_prose(v) for v in row]) for row in table.rows]
+    lines += [line([_prose(v) for v in _shown(table, row)]) for row in table.rows]
     if table.totals:
         lines.append(r"    \midrule")
-        lines += [line([_prose(v) for v in row]) for row in table.totals]
+        lines += [line([_prose(v) for v in _shown(table, row)]) for row in table.totals]
     lines += [r"    \bottomrule", r"  \end{tabular}"]
     if table.notes:
         lines.append(r"  \par\smallskip")
@@ -156,7 +228,7 @@ def to_csv(table: Table) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(c.key for c in table.columns)
     for row in table.rows + table.totals:
-        writer.writerow("" if v is None else v.value if isinstance(v, Bytes) else v for v in row)
+        writer.writerow(csv_cells(row))
     return out.getvalue()
 
 

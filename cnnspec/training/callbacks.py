@@ -28,6 +28,22 @@ class EpochClock(keras.callbacks.Callback):
         self.train_seconds = end - self.start
 
 
+class StopWhenAsked(keras.callbacks.Callback):
+    """Raises KeyboardInterrupt at the first step after `asked()` turns True: the trainer's
+    Ctrl-C path, which keeps the finished epochs' checkpoint and leaves the run resumable
+    (the epoch cut short is trained again on resume, from that checkpoint)."""
+
+    def __init__(self, asked):
+        super().__init__()
+        self.asked = asked
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.asked():
+            raise KeyboardInterrupt
+
+    on_test_batch_end = on_train_batch_end
+
+
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
     """Ends the epoch at the first step whose loss is NaN or infinite, wasting no more steps;
     unlike Keras's TerminateOnNaN it prints nothing, since the trainer explains the stop."""

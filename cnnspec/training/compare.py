@@ -1,27 +1,30 @@
 """Finished runs side by side: the report's Table 2 (validation loss, parameters, time) and
 the test accuracy, best by validation loss marked.
 
-Collect (`comparison_rows`, `comparison_notes`) and render (`render_markdown`, `render_csv`)
-are separate; the rows come from results.json alone, so any finished runs compare, whoever
+Collect (`comparison_rows`, `comparison_notes`) and render (`comparison_table`, in any of
+`cnnspec.render.table`'s formats) are separate; the rows come from results.json alone, so any finished runs compare, whoever
 trained them. Runs of one spec get a row each, named with their directory; the notes say
 which settings differ between the runs and when several tie for the best.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cnnspec.render.table import Column, Table, to_latex, to_text
+from cnnspec.render.table import Column, Marked, Shown, Table, to_csv, to_latex, to_markdown, to_text
 from cnnspec.training.runs import RunResult
 
-CSV_COLUMNS = ("model", "val_loss", "total_params", "macs", "train_seconds", "test_accuracy",
-               "best", "run_dir")
+COLUMNS = (
+    Column("model", "model"), Column("validation loss", "val_loss", True),
+    Column("total params", "total_params", True), Column("MACs", "macs", True),
+    Column("train time (m:ss)", "train_seconds", True), Column("test accuracy", "test_accuracy", True),
+    Column("best", "best", csv_only=True), Column("run directory", "run_dir", csv_only=True),
+)
+CSV_COLUMNS = tuple(column.key for column in COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _best_index(losses: Sequence[float | None]) -> int | None:
 
 
 def render_markdown(rows: Sequence[ComparisonRow]) -> str:
-    """The table as Markdown, ready for a report; the best model in bold.
+    """The table as Markdown, ready for a report (untitled: table.md); the best model in bold.
 
     >>> row = ComparisonRow("Model 3", 0.04151, 449482, 3558912, 1193.0, 0.9896, True, "r")
     >>> print(render_markdown([row]), end="")
@@ -121,47 +124,28 @@ def render_markdown(rows: Sequence[ComparisonRow]) -> str:
     |:--|--:|--:|--:|--:|--:|
     | **Model 3** (best) | 0.04151 | 449,482 | 3,558,912 | 19:53 | 98.96% |
     """
-    lines = [
-        "| model | validation loss | total params | MACs | train time (m:ss) | test accuracy |",
-        "|:--|--:|--:|--:|--:|--:|",
-    ]
-    for row in rows:
-        model = f"**{row.model}** (best)" if row.best else row.model
-        lines.append(
-            f"| {model} | {_loss(row.val_loss)} | {row.total_params:,} | "
-            f"{'—' if row.macs is None else f'{row.macs:,}'} | "
-            f"{minutes_seconds(row.train_seconds)} | {row.test_accuracy:.2%} |"
-        )
-    return "\n".join(lines) + "\n"
+    return to_markdown(dataclasses.replace(comparison_table(rows), title=None))
 
 
 def render_csv(rows: Sequence[ComparisonRow]) -> str:
     """The table as CSV with unrounded numbers, for spreadsheets and scripts."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if getattr(row, name) is None else getattr(row, name)
-                         for name in CSV_COLUMNS])
-    return out.getvalue()
+    return to_csv(comparison_table(rows))
 
 
 COMPARE_FORMATS = ("markdown", "text", "latex", "csv", "json")
 
 
 def comparison_table(rows: Sequence[ComparisonRow]) -> Table:
-    """The rows as a report table, for the text and LaTeX formats."""
-    columns = (
-        Column("model", "model"), Column("validation loss", "val_loss", True),
-        Column("total params", "total_params", True), Column("MACs", "macs", True),
-        Column("train time (m:ss)", "train_time", True), Column("test accuracy", "test_accuracy", True),
-    )
+    """The rows as a report table: rounded as the report prints them, raw in CSV."""
     cells = tuple(
-        (f"{row.model} (best)" if row.best else row.model, _loss(row.val_loss), row.total_params,
-         row.macs, minutes_seconds(row.train_seconds), f"{row.test_accuracy:.2%}")
+        (Marked(row.model, "best") if row.best else row.model,
+         Shown(_loss(row.val_loss), row.val_loss), row.total_params,
+         Shown("—", None) if row.macs is None else row.macs,
+         Shown(minutes_seconds(row.train_seconds), row.train_seconds),
+         Shown(f"{row.test_accuracy:.2%}", row.test_accuracy), row.best, row.run_dir)
         for row in rows
     )
-    return Table("Comparison (best: lowest validation loss)", columns, cells)
+    return Table("Comparison (best: lowest validation loss)", COLUMNS, cells)
 
 
 def render_notes(notes: Sequence[str]) -> str:
@@ -208,10 +192,10 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
     """Train each spec into `out/<spec file stem>` (a finished run there is reused, an
     unfinished one resumed), add the finished `runs`, and write table.md, table.csv and
     loss.png into `out`. `log` gets the training's lines, `note` (default: `log`) the
-    notes. `config` is a `cnnspec.training.trainer.TrainConfig`; its `out` is ignored."""
+    notes. `config` is a `cnnspec.training.trainer.TrainConfig`; its run's `out` is ignored."""
     from cnnspec.training.outputs import claim_directory, release
     from cnnspec.training.runs import has_started, load_run
-    from cnnspec.training.trainer import path_safe, train
+    from cnnspec.training.trainer import TrainConfig, path_safe, train
 
     out = Path(out)
     created = claim_directory(out, "the comparison folder")  # before any slow work
@@ -221,8 +205,8 @@ def compare(specs: Sequence, config, out: str | Path, runs: Sequence[str | Path]
         for spec in specs:
             run_dir = out / _unique(path_safe(Path(spec.source).stem or spec.name), used)
             resume = has_started(run_dir)
-            finished.append(train(spec, dataclasses.replace(config, out=str(run_dir), resume=resume),
-                                  log=log, progress_bar=progress_bar))
+            run_config = TrainConfig(config.recipe, config.run, out=str(run_dir), resume=resume)
+            finished.append(train(spec, run_config, log=log, progress_bar=progress_bar))
         for line in comparison_notes(finished):
             if note or log:
                 (note or log)(f"note: {line}")

@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 
 from cnnspec.atomic import write_atomic
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError, cannot_write
 
 __all__ = [
     "MNIST_ENV", "Mnist", "DataError", "DataWarning",
@@ -116,7 +116,7 @@ class Mnist:
 def verify(mnist: Mnist) -> list[str]:
     """Names of the arrays whose bytes differ from real MNIST; empty when all match."""
     return [name for name, spec in MNIST_ARRAYS.items()
-            if _sha256_of_array(getattr(mnist, name)) != spec.sha256]
+            if sha256_of_array(getattr(mnist, name)) != spec.sha256]
 
 
 def cache_path() -> Path:
@@ -161,7 +161,7 @@ def _find(path, log: Log, verified_only: bool = False) -> tuple[Mnist, str]:
     user_file, how = _user_file(path)
     if user_file is not None:
         _say(log, f"MNIST: reading {user_file} ({how})")
-        return _load_user_file(user_file, log, verified_only), "user"
+        return load_user_file(user_file, log, verified_only), "user"
     cache = cache_path()
     tried = [f"a file of yours: none given (no path argument, {MNIST_ENV} unset)"]
     for description, origin, load in (
@@ -188,9 +188,10 @@ def _user_file(path) -> tuple[Path | None, str]:
     return (Path(from_env), f"from ${MNIST_ENV}") if from_env else (None, "")
 
 
-def _load_user_file(path: Path, log: Log, verified_only: bool = False) -> Mnist:
+def load_user_file(path: Path, log: Log, verified_only: bool = False) -> Mnist:
+    """MNIST from a file the user named (`--data`, $CNNSPEC_MNIST), checked as MNIST."""
     # The user chose this file, so an unreadable one is an error rather than a reason to fall back.
-    mnist = Mnist(**_read_npz(path), source=str(path))
+    mnist = Mnist(**read_npz(path), source=str(path))
     mismatched = verify(mnist)
     if mismatched and verified_only:  # `cnnspec data`: caching it is the point, and it cannot be
         raise _error(f"{', '.join(mismatched)} differ from real MNIST (SHA-256), so it is not "
@@ -205,10 +206,10 @@ def _load_user_file(path: Path, log: Log, verified_only: bool = False) -> Mnist:
 def _load_cache(path: Path) -> Mnist:
     if not path.is_file():
         raise _error("no such file", str(path))
-    return _verified(Mnist(**_read_npz(path), source=str(path)))
+    return _verified(Mnist(**read_npz(path), source=str(path)))
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
+def read_npz(path: Path) -> dict[str, np.ndarray]:
     """The four arrays of a Keras-layout `.npz`, refusing pickled objects."""
     if not path.is_file():
         raise _error("no such file", str(path))
@@ -247,7 +248,7 @@ def _verified(mnist: Mnist) -> Mnist:
 
 def _download_with_keras() -> Mnist:
     # Probe first: offline, Keras would otherwise sit in its own retries for minutes.
-    _require_reachable(*KERAS_HOST)
+    require_reachable(*KERAS_HOST)
     try:
         import keras  # lazy: TensorFlow takes seconds to import and only this source needs it
 
@@ -257,7 +258,8 @@ def _download_with_keras() -> Mnist:
     return _verified(Mnist(x_train, y_train, x_test, y_test, source=KERAS_SOURCE))
 
 
-def _require_reachable(host: str, port: int) -> None:
+def require_reachable(host: str, port: int) -> None:
+    """A `DataError` at once, rather than a download's long timeout, if `host` is out of reach."""
     try:
         with socket.create_connection((host, port), timeout=KERAS_PROBE_TIMEOUT_S):
             pass
@@ -350,13 +352,13 @@ def _labels_to_uint8(labels: np.ndarray) -> np.ndarray:
 
 def _write_cache(mnist: Mnist, path: Path, log: Log) -> None:
     try:
-        _write_npz_atomically(path, mnist.arrays())
+        write_npz_atomically(path, mnist.arrays())
     except OSError as exc:
-        raise _error(f"cannot write the MNIST cache ({exc})", str(path)) from exc
+        raise cannot_write("the MNIST cache", path, exc, DataError) from exc
     _say(log, f"MNIST: cached at {path}")
 
 
-def _write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
+def write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Readers see the old file or the complete new one, never a partial write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, lambda file: np.savez_compressed(file, **arrays))
@@ -365,7 +367,8 @@ def _write_npz_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
 # --- small helpers -----------------------------------------------------------------------
 
 
-def _sha256_of_array(array: np.ndarray) -> str:
+def sha256_of_array(array: np.ndarray) -> str:
+    """The SHA-256 of an array's bytes, as the cache's records and MNIST's pins give it."""
     return hashlib.sha256(np.ascontiguousarray(array)).hexdigest()
 
 
@@ -377,8 +380,8 @@ def _sha256_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _error(message: str, source: str = "<cnnspec>") -> DataError:
-    return plain_error(DataError, message, source)
+def _error(message: str, source: str | None = None) -> DataError:
+    return DataError(message, source)
 
 
 def _say(log: Log, message: str) -> None:

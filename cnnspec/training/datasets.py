@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError
 
 Log = Callable[[str], None] | None
 
@@ -156,14 +156,14 @@ def load_image_data(data: str | os.PathLike | None = None, dataset: str | None =
 
 def load_npz(path: Path, dataset: str | None = None, *, log: Log = None) -> ImageData:
     """An `.npz` of one's own; MNIST's own file goes through cnnspec.training.data (SHA-256 checks)."""
-    from cnnspec.training.data import MNIST_ARRAYS, Mnist, _load_user_file, _read_npz, verify
+    from cnnspec.training.data import MNIST_ARRAYS, Mnist, load_user_file, read_npz, verify
 
-    arrays = _read_npz(path)
+    arrays = read_npz(path)
     names = _npz_class_names(path)
     if dataset in (None, "mnist") and names is None and all(
             arrays[name].shape == spec.shape and arrays[name].dtype == np.uint8
             for name, spec in MNIST_ARRAYS.items()):
-        mnist: Mnist = _load_user_file(path, log)
+        mnist: Mnist = load_user_file(path, log)
         return _from_mnist(mnist, verified_by=verify)
     x_train, x_test = (_images(arrays[name], name, path) for name in ("x_train", "x_test"))
     y_train, y_test = (_labels(arrays[name], name, path) for name in ("y_train", "y_test"))
@@ -313,7 +313,7 @@ def load_keras_dataset(name: str, *, log: Log = None) -> ImageData:
 
 
 def _read_cached(arrays_path: Path, hashes_path: Path) -> dict[str, np.ndarray]:
-    from cnnspec.training.data import _read_npz, _sha256_of_array
+    from cnnspec.training.data import read_npz, sha256_of_array
 
     if not arrays_path.is_file():
         raise _error("no such file", str(arrays_path))
@@ -321,8 +321,8 @@ def _read_cached(arrays_path: Path, hashes_path: Path) -> dict[str, np.ndarray]:
         hashes = json.loads(hashes_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise _error(f"no readable SHA-256 record ({exc})", str(hashes_path)) from exc
-    arrays = _read_npz(arrays_path)
-    differ = [name for name, array in arrays.items() if hashes.get(name) != _sha256_of_array(array)]
+    arrays = read_npz(arrays_path)
+    differ = [name for name, array in arrays.items() if hashes.get(name) != sha256_of_array(array)]
     if differ:
         raise _error(f"{', '.join(differ)} fail SHA-256 verification against {hashes_path.name}",
                      str(arrays_path))
@@ -330,12 +330,12 @@ def _read_cached(arrays_path: Path, hashes_path: Path) -> dict[str, np.ndarray]:
 
 
 def _download(name: str, cached: str) -> dict[str, np.ndarray]:
-    from cnnspec.training.data import _require_reachable
+    from cnnspec.training.data import require_reachable
 
     host, port = KNOWN_DATASETS[name].host
     arrays_path, _ = dataset_cache(name)
     try:
-        _require_reachable(host, port)
+        require_reachable(host, port)
     except DataError as exc:
         raise _error(
             f"{name} is not cached ({cached}) and cannot be downloaded: {host}:{port} is "
@@ -356,13 +356,13 @@ def _download(name: str, cached: str) -> dict[str, np.ndarray]:
 def _write_cache(arrays: dict[str, np.ndarray], arrays_path: Path, hashes_path: Path,
                  log: Log) -> None:
     from cnnspec.atomic import write_text_atomic
-    from cnnspec.training.data import _sha256_of_array, _write_npz_atomically
+    from cnnspec.training.data import sha256_of_array, write_npz_atomically
 
     try:
-        _write_npz_atomically(arrays_path, arrays)
+        write_npz_atomically(arrays_path, arrays)
         # The hashes are recorded at the first download and checked on every read after.
         write_text_atomic(hashes_path, json.dumps(
-            {name: _sha256_of_array(array) for name, array in arrays.items()}, indent=2) + "\n")
+            {name: sha256_of_array(array) for name, array in arrays.items()}, indent=2) + "\n")
     except OSError as exc:
         _say(log, f"warning: cannot cache {arrays_path} ({exc})")
         return
@@ -376,8 +376,8 @@ def _size(shape) -> str:
     return "x".join(str(int(n)) for n in shape)
 
 
-def _error(message: str, source: str = "<cnnspec>") -> DataError:
-    return plain_error(DataError, message, source)
+def _error(message: str, source: str | None = None) -> DataError:
+    return DataError(message, source)
 
 
 def _say(log: Log, message: str) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from cnnspec.training.datasets import ImageData, data_record, load_image_data
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError
 from cnnspec.training.runs import RunPaths, load_run
 
 EPSILON = 1e-7  # Keras's backend epsilon, which its cross-entropy clips to
@@ -165,7 +165,7 @@ def open_run(run_dir: str | os.PathLike) -> TrainedRun:
     result = load_run(run_dir)
     paths = RunPaths(result.run_dir)
     if not paths.model.is_file():
-        raise plain_error(DataError, "the run has no model.keras", str(paths.root))
+        raise DataError("the run has no model.keras", str(paths.root))
     from cnnspec.compiler.build import import_keras
 
     model = import_keras().models.load_model(paths.model, compile=False, safe_mode=True)
@@ -181,7 +181,7 @@ def labelled_images(run: TrainedRun, data: str | None = None, dataset: str | Non
     images = load_image_data(data, dataset, image_shape=run.image_shape,
                              seed=settings.get("seed", 0), log=log)
     if images.image_shape != run.image_shape or images.classes != len(run.class_names):
-        raise plain_error(DataError, (
+        raise DataError((
             f"the data are {_size(images.image_shape)} with {images.classes} classes; the run's "
             f"model was trained on {_size(run.image_shape)} with {len(run.class_names)} classes"),
             images.source)

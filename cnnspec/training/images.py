@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnspec.errors import DataError, plain_error
+from cnnspec.errors import DataError
 
 FORMATS = ("PNG", "JPEG")
 MODES = {1: "L", 3: "RGB", 4: "RGBA"}
@@ -118,4 +118,4 @@ def _flatten_transparency(image):
 
 
 def _error(message: str, path) -> DataError:
-    return plain_error(DataError, message, str(path))
+    return DataError(message, str(path))

@@ -68,7 +68,7 @@ def write_show(run_dir, out: str | Path, image: str | None = None, index: int | 
     """kernels/NN-<layer>.png for each convolution and, for an image (a file or the
     `index`-th test image), features/NN-<layer>.png for the input and every layer, and
     features/all-layers.png with every layer on one sheet."""
-    from cnnspec.errors import DataError, plain_error
+    from cnnspec.errors import DataError
     from cnnspec.training.evaluation import feature_maps, kernels, labelled_images, open_run
     from cnnspec.training.images import prepare_image
     from cnnspec.render.pictures import plot_feature_overview, plot_kernels, plot_layer_output
@@ -89,8 +89,8 @@ def write_show(run_dir, out: str | Path, image: str | None = None, index: int | 
     else:
         test = labelled_images(run, log=log)
         if index >= len(test.x_test):
-            raise plain_error(DataError, f"--index {index} is past the last test image "
-                              f"({len(test.x_test) - 1})", test.source)
+            raise DataError(f"--index {index} is past the last test image "
+                            f"({len(test.x_test) - 1})", test.source)
         pixels = test.x_test[index]
         label = f"test image {index} (a {run.class_names[test.y_test[index]]})"
     records = feature_maps(run, pixels)

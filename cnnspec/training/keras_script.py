@@ -12,7 +12,7 @@ from string import Template
 from cnnspec.analysis.analyzer import Analysis, LayerRow
 from cnnspec.compiler.calls import LayerCall, Seed, Seeded, layer_calls
 from cnnspec.render.keras_table import shape_text
-from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, TrainConfig, check_trainable_on_mnist
+from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, Recipe, check_trainable_on_mnist
 
 LINE_LENGTH = 88
 LAYER_INDENT = " " * 12
@@ -97,8 +97,9 @@ $layers
     )''')
 
 
-def generate(analysis: Analysis, setup: TrainConfig = TrainConfig()) -> str:
-    """The script's text; a `RunError` if MNIST does not fit the spec's input or output."""
+def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
+    """The script's text, training with `setup`'s hyperparameters; a `SpecFitError` if
+    MNIST does not fit the spec's input or output."""
     check_trainable_on_mnist(analysis)
     spec = analysis.spec
     calls = layer_calls(spec, tuple(row.name for row in analysis.rows))

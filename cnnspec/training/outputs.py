@@ -4,8 +4,8 @@ first second, not after MNIST is loaded or a model built.
 `check_file` for one file a command writes (`-o`), `claim_directory` for a run or
 comparison folder (it creates the folder, the surest test that it can be created) and
 `release`, which removes again what a claim created while it is still empty, so a run
-that fails before finishing anything leaves nothing behind. Errors are `RunError`s at
-the path, like every other error about a file as a whole.
+that fails before finishing anything leaves nothing behind. Errors are `RunError`s
+naming the path, like every other error about a file as a whole.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import errno
 import os
 from pathlib import Path
 
-from cnnspec.errors import RunError, plain_error
+from cnnspec.errors import RunError, cannot_write
 
 STDOUT = "-"  # `-o -`: write the text to standard output
 
@@ -37,7 +37,7 @@ def check_file(path: str | os.PathLike, what: str) -> None:
             return
     except OSError as exc:
         problem = exc.strerror or str(exc)
-    raise plain_error(RunError, f"cannot write {what}: {problem}", str(path))
+    raise cannot_write(what, path, problem)
 
 
 def claim_directory(path: str | os.PathLike, what: str) -> tuple[Path, ...]:
@@ -47,8 +47,8 @@ def claim_directory(path: str | os.PathLike, what: str) -> tuple[Path, ...]:
     created = []
     try:
         if path.exists() and not path.is_dir():
-            raise plain_error(RunError, f"cannot use this as {what}: it is a file, not a folder",
-                              str(path))
+            raise RunError(f"cannot use this as {what}: it is a file, not a folder",
+                           str(path))
         probe = path
         while not probe.exists():
             created.append(probe)
@@ -57,8 +57,8 @@ def claim_directory(path: str | os.PathLike, what: str) -> tuple[Path, ...]:
     except OSError as exc:
         release(created)
         where = f" ({exc.filename})" if exc.filename and Path(exc.filename) != path else ""
-        raise plain_error(RunError, f"cannot create {what}: {exc.strerror or exc}{where}",
-                          str(path)) from None
+        raise RunError(f"cannot create {what}: {exc.strerror or exc}{where}",
+                       str(path)) from None
     return tuple(created)
 
 

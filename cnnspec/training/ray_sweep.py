@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cnnspec.errors import RunError, SpecError, plain_error
+from cnnspec.errors import RunError, CnnspecError
 from cnnspec.training.runs import has_started
 from cnnspec.training.jobs import Log, TrainJob
 
@@ -34,7 +34,7 @@ def import_ray():
         import ray
         from ray import tune
     except ImportError:
-        raise plain_error(RunError, RAY_MISSING, "<ray>") from None
+        raise RunError(RAY_MISSING) from None
     return ray, tune
 
 
@@ -79,7 +79,7 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
     from ray import tune
 
     from cnnspec.training.runs import RunPaths
-    from cnnspec.training.trainer import train
+    from cnnspec.training.trainer import TrainConfig, train
 
     job = jobs[params["variant"]]
     run_dir = job.run_dir(out)
@@ -90,7 +90,7 @@ def run_trial(params: dict, jobs: dict[str, TrainJob], config, out: str) -> None
         print(f"{job.id}: {message}", file=sys.stderr, flush=True)
         reporter()
 
-    job_config = dataclasses.replace(config, out=str(run_dir), resume=has_started(run_dir))
+    job_config = TrainConfig(config.recipe, config.run, out=str(run_dir), resume=has_started(run_dir))
     train(job.spec, job_config, log=log)
     reporter()  # the last epoch, if no line was logged after it
 
@@ -151,22 +151,21 @@ def _start_ray(ray, address: str | None, num_cpus: int | None, log: Log) -> None
 def _finished_run(load_run, job: TrainJob, out: Path):
     try:
         return load_run(job.run_dir(out))
-    except SpecError:
-        raise plain_error(RunError, (
+    except CnnspecError:
+        raise RunError((
             f"trial {job.id} finished, but its run is not in {job.run_dir(out)}: on a cluster, "
             "--out must be on a filesystem that every node shares with this machine"),
             str(out)) from None
 
 
-def _trial_error(error: BaseException, failed: int, total: int) -> SpecError:
-    """The first failed trial's own error (a SpecError raised in the trial, when it was one)."""
+def _trial_error(error: BaseException, failed: int, total: int) -> CnnspecError:
+    """The first failed trial's own error (a CnnspecError raised in the trial, when it was one)."""
     cause = error
-    while cause is not None and not isinstance(cause, SpecError):
+    while cause is not None and not isinstance(cause, CnnspecError):
         cause = getattr(cause, "cause", None) or cause.__cause__
-    if isinstance(cause, SpecError):
+    if isinstance(cause, CnnspecError):
         if failed == 1:
             return cause
-        note = plain_error(RunError, f"{failed} of {total} Ray trials failed; the first error follows", "<ray>")
-        return type(cause)(note.diagnostics + cause.diagnostics)
+        return cause.headed(f"{failed} of {total} Ray trials failed; the first error follows")
     last_line = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-    return plain_error(RunError, f"{failed} of {total} Ray trials failed; the first: {last_line}", "<ray>")
+    return RunError(f"{failed} of {total} Ray trials failed; the first: {last_line}")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cnnspec import atomic
-from cnnspec.errors import RunError, plain_error
+from cnnspec.errors import RunError
 
 METRICS_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds")
 STATE_FORMAT = 1
@@ -229,4 +229,4 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _error(message: str, path: Path) -> RunError:
-    return plain_error(RunError, message, str(path))
+    return RunError(message, str(path))

@@ -40,12 +40,12 @@ def training_jobs(result: SweepResult, top: int | None = None) -> tuple[TrainJob
 def train_sequentially(jobs: Sequence[TrainJob], config, out: str | Path, *, log: Log = None,
                        progress_bar: bool = False) -> list:
     """Each job trained in this process, in order; `config` is a `TrainConfig`."""
-    from cnnspec.training.trainer import train
+    from cnnspec.training.trainer import TrainConfig, train
 
     runs = []
     for job in jobs:
         run_dir = job.run_dir(out)
-        job_config = dataclasses.replace(config, out=str(run_dir), resume=has_started(run_dir))
+        job_config = TrainConfig(config.recipe, config.run, out=str(run_dir), resume=has_started(run_dir))
         runs.append(train(job.spec, job_config, log=log, progress_bar=progress_bar))
     return runs
 

@@ -9,12 +9,14 @@ Public API (stable: `cnnspec train`, `cnnspec compare` and sweeps call it)::
     config = resume_config("runs/m3", epochs=5)                 # an interrupted or finished run,
     train(spec, config)                                         # to go on (to 5 epochs here)
 
-`TrainConfig` (frozen): epochs 50, batch_size 100, lr 0.05, seed 6570518, split "fold"
-(the report's first of 5 folds: 48,000 train / 12,000 validation) or "full" (all 60,000,
-as in its 2.b), limit (train on the first N training images), data (an .npz, MNIST's or
-one's own, or a folder of class folders; see `cnnspec.training.datasets`), dataset (mnist,
-fashion_mnist or cifar10; default: MNIST in `cnnspec.training.data.load_mnist`'s order), out (default `runs/<name>-<timestamp>`), resume,
-distribute (None: the best single device; "mirrored": `tf.distribute.MirroredStrategy`).
+`TrainConfig` (frozen) is a `Recipe` and `RunOptions` (`cnnspec.training.recipe`). The
+recipe: epochs 50, batch_size 100, lr 0.05, seed 6570518, split "fold" (the report's first
+of 5 folds: 48,000 train / 12,000 validation) or "full" (all 60,000, as in its 2.b), limit
+(train on the first N training images). The run: data (an .npz, MNIST's or one's own, or a
+folder of class folders; see `cnnspec.training.datasets`), dataset (mnist, fashion_mnist or
+cifar10; default: MNIST in `cnnspec.training.data.load_mnist`'s order), out (default
+`runs/<name>-<timestamp>`), resume, distribute (None: the best single device; "mirrored":
+`tf.distribute.MirroredStrategy`), max_params.
 
 The run directory is made before the data is loaded (a path that cannot be one fails at
 once) and removed again, with anything else this run created, if the run stops before an
@@ -26,9 +28,9 @@ one run of N epochs would have; N == E returns the finished run untouched, N < E
 error. Until the longer run finishes, the directory keeps the E-epoch results.json.
 
 `train` writes the files listed in `cnnspec.training.runs` and returns the `RunResult` of
-results.json. It raises `RunError` for a spec the data cannot train (located at the
-spec's input or output line), a resume that does not match, or a non-finite loss (the
-finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
+results.json. It raises `SpecFitError` for a spec the data cannot train, or too big to
+(located at the spec's input, output or largest layer), `RunError` for a resume that
+does not match or a non-finite loss (the finished epochs stay on disk), and `DataError` when the data cannot be found or read. On KeyboardInterrupt the run is left resumable and the interrupt re-raised.
 
 The recipe: pixels / 255, one-hot labels, categorical cross-entropy on the softmax output,
 plain SGD, shuffled every epoch; all randomness from the seed, with TensorFlow's op
@@ -38,7 +40,6 @@ determinism, so a run repeats exactly and a resumed run equals an uninterrupted 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
 import importlib.util
@@ -57,15 +58,17 @@ import numpy as np
 from cnnspec import atomic
 from cnnspec.analysis.analyzer import Analysis, analyze
 from cnnspec.analysis.budget import require_fits
-from cnnspec.errors import RunError, plain_error
+from cnnspec.errors import RunError
 from cnnspec.layers.spec import Spec
 from cnnspec.training.outputs import claim_directory, release
-from cnnspec.training.recipe import LOSS, TrainConfig, check_trainable_on
+from cnnspec.training.recipe import (
+    LOSS, RECIPE_FIELDS, RUN_FIELDS, Recipe, RunOptions, TrainConfig, check_trainable_on,
+)
 from cnnspec.training.runs import (CheckpointState, EpochMetrics, RunPaths, RunResult, load_run, metrics_csv,
                    read_state, write_results, write_state)
 from cnnspec.training.splits import epoch_order, split_training_images
 
-__all__ = ["TrainConfig", "RunResult", "train", "resume_config", "default_run_dir", "make_run_dir"]
+__all__ = ["TrainConfig", "Recipe", "RunOptions", "RunResult", "train", "resume_config", "default_run_dir", "make_run_dir"]
 
 Log = Callable[[str], None] | None
 
@@ -91,52 +94,54 @@ def resume_config(run_dir: str | os.PathLike, **given: Any) -> TrainConfig:
     if stored is None:
         raise _error(f"nothing to resume in {paths.root}: no finished epoch was recorded there "
                      "(checkpoint/state.json); start a new run instead", paths.root)
-    fields = {field.name for field in dataclasses.fields(TrainConfig)}
-    settings = {name: value for name, value in stored.items() if name in fields}
+    settings = {name: value for name, value in stored.items() if name in RECIPE_FIELDS + RUN_FIELDS}
     settings.update({name: value for name, value in given.items() if value is not None})
     return TrainConfig(**{**settings, "out": str(paths.root), "resume": True})
 
 
 def train(spec: Spec, config: TrainConfig | None = None, *, log: Log = None,
-          progress_bar: bool = False) -> RunResult:
+          progress_bar: bool = False, stop: Callable[[], bool] | None = None) -> RunResult:
     """Train `spec` as `config` says and return the finished run (see the module docstring).
 
     `log` receives one line per event (data source, each epoch unless `progress_bar`,
-    the result); `progress_bar` shows Keras's bar instead of the epoch lines.
+    the result); `progress_bar` shows Keras's bar instead of the epoch lines. `stop`, asked
+    after every step, ends the run as Ctrl-C does when it answers True (from another thread:
+    the playground's stop button): the finished epochs stay, resumable.
     """
     config = config or TrainConfig()
     analysis = analyze(spec)
     from cnnspec.training.datasets import known_shape
 
-    known = known_shape(config.data, config.dataset)
+    known = known_shape(config.run.data, config.run.dataset)
     if known is not None:  # MNIST and the keras.datasets sets: refused before they are read
         check_trainable_on(analysis, *known)
-    require_fits(analysis, batch=config.batch_size, training=True, max_params=config.max_params)
+    require_fits(analysis, batch=config.recipe.batch_size, training=True, max_params=config.run.max_params)
     spec_sha256 = hashlib.sha256(spec.text.encode("utf-8")).hexdigest()
     root, created = _run_directory(spec, config)
     try:
-        return _train_into(RunPaths(root), spec, analysis, spec_sha256, config, log, progress_bar)
+        return _train_into(RunPaths(root), spec, analysis, spec_sha256, config, log, progress_bar, stop)
     except BaseException:
         release(created)  # what this run created and left empty: a failed start leaves nothing
         raise
 
 
 def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: str,
-                config: TrainConfig, log: Log, progress_bar: bool) -> RunResult:
+                config: TrainConfig, log: Log, progress_bar: bool,
+                stop: Callable[[], bool] | None = None) -> RunResult:
     resume = _resume_point(paths, config, spec_sha256)
     if isinstance(resume, RunResult):
-        _say(log, f"{paths.root}: already finished its {config.epochs} epochs; nothing to train")
+        _say(log, f"{paths.root}: already finished its {config.recipe.epochs} epochs; nothing to train")
         return resume
     from cnnspec.training.datasets import load_image_data
 
-    data = load_image_data(config.data, config.dataset, image_shape=spec.input_shape, seed=config.seed, log=log)
+    data = load_image_data(config.run.data, config.run.dataset, image_shape=spec.input_shape, seed=config.recipe.seed, log=log)
     check_trainable_on(analysis, data.image_shape, data.classes, data.description)
-    split = split_training_images(config.split, len(data.x_train), config.seed, config.limit)
+    split = split_training_images(config.recipe.split, len(data.x_train), config.recipe.seed, config.recipe.limit)
     tf, keras = _import_tensorflow()
-    keras.utils.set_random_seed(config.seed)
+    keras.utils.set_random_seed(config.recipe.seed)
     tf.config.experimental.enable_op_determinism()
-    strategy = _strategy(tf, config.distribute)
-    inputs = _Inputs(tf, spec.input_shape, config.batch_size, data.classes)
+    strategy = _strategy(tf, config.run.distribute)
+    inputs = _Inputs(tf, spec.input_shape, config.recipe.batch_size, data.classes)
 
     with strategy.scope():
         if resume is None:
@@ -153,11 +158,11 @@ def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: st
     validating = (f"validating on {len(split.validation):,}" if len(split.validation)
                   else "no validation (full split)")
     _say(log, f"{spec.name}: {analysis.total_params:,} params; training on {len(x_train):,} "
-              f"images, {validating}; {config.epochs} epoch{'s' * (config.epochs != 1)}, "
-              f"batch {config.batch_size}, SGD lr {config.lr}, seed {config.seed}")
+              f"images, {validating}; {config.recipe.epochs} epoch{'s' * (config.recipe.epochs != 1)}, "
+              f"batch {config.recipe.batch_size}, SGD lr {config.recipe.lr}, seed {config.recipe.seed}")
 
     _run_epochs(model, inputs, x_train, y_train, validation, history, paths, config,
-                spec_sha256, log, progress_bar, resume_hint=f"cnnspec train {spec.source} "
+                spec_sha256, log, progress_bar, stop=stop, resume_hint=f"cnnspec train {spec.source} "
                 f"--out {paths.root} --resume")
     test = model.evaluate(inputs.batches(data.x_test, data.y_test), verbose=0, return_dict=True)
     results = _results(spec, analysis, spec_sha256, config, split, history, test,
@@ -172,20 +177,21 @@ def _train_into(paths: RunPaths, spec: Spec, analysis: Analysis, spec_sha256: st
 
 def _run_epochs(model, inputs: "_Inputs", x_train, y_train, validation,
                 history: list[EpochMetrics], paths: RunPaths, config: TrainConfig,
-                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str) -> None:
+                spec_sha256: str, log: Log, progress_bar: bool, resume_hint: str,
+                stop: Callable[[], bool] | None = None) -> None:
     """Train the epochs not yet in `history`, checkpointing each as it finishes."""
     board = _TensorBoard(inputs.tf, paths.logs, log)
     try:
-        for epoch in range(len(history), config.epochs):
-            order = epoch_order(len(x_train), config.seed, epoch)
+        for epoch in range(len(history), config.recipe.epochs):
+            order = epoch_order(len(x_train), config.recipe.seed, epoch)
             row = _train_one_epoch(model, inputs.batches(x_train[order], y_train[order]),
-                                   validation, epoch, config, progress_bar)
+                                   validation, epoch, config, progress_bar, stop)
             _stop_if_not_finite(row, paths, config)
             history.append(row)
             _checkpoint(model, paths, config, spec_sha256, history)
             board.write(row)
             if not progress_bar:
-                _say(log, _epoch_line(row, config.epochs))
+                _say(log, _epoch_line(row, config.recipe.epochs))
     except KeyboardInterrupt:
         new_line = "\n" if progress_bar else ""  # a progress bar leaves the cursor on its line
         _say(log, f"{new_line}interrupted after {len(history)} finished epoch(s); the run is "
@@ -247,11 +253,11 @@ def _new_run_dir(name: str, now: datetime.datetime | None = None) -> tuple[Path,
 
 def _run_directory(spec: Spec, config: TrainConfig) -> tuple[Path, tuple[Path, ...]]:
     """The run's directory, made now (before any slow work), and the folders that made."""
-    if not config.out:
+    if not config.run.out:
         return _new_run_dir(spec.name)
-    if config.resume:
-        return Path(config.out), ()  # it must exist: `_resume_point` says so if it does not
-    return Path(config.out), claim_directory(config.out, "the run directory")
+    if config.run.resume:
+        return Path(config.run.out), ()  # it must exist: `_resume_point` says so if it does not
+    return Path(config.run.out), claim_directory(config.run.out, "the run directory")
 
 
 NAME_LENGTH = 64  # of a name in a path: far below any file system's limit, timestamp added
@@ -288,7 +294,7 @@ def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
     """None to start afresh, (the `CheckpointState` to continue, its model file), or the
     finished `RunResult` when it has the epochs asked for."""
     exists = paths.root.is_dir()
-    if not config.resume:
+    if not config.run.resume:
         if exists and any(paths.root.iterdir()):
             raise _error(f"{paths.root} is not empty; pass --resume to continue the run in it, "
                          "or choose another --out", paths.root)
@@ -301,24 +307,24 @@ def _resume_point(paths: RunPaths, config: TrainConfig, spec_sha256: str):
     if record is None:
         return None  # interrupted before its first epoch ended: nothing to keep
     _require_same_run(record.config, record.spec_sha256, config, spec_sha256, paths)
-    if config.epochs < record.epochs_done:
+    if config.recipe.epochs < record.epochs_done:
         raise _error(f"the run has already finished {record.epochs_done} epochs; --epochs "
-                     f"{config.epochs} would end it before that", paths.root)
+                     f"{config.recipe.epochs} would end it before that", paths.root)
     if not (paths.checkpoint / record.model_file).is_file():
         raise _error(f"the checkpoint names {record.model_file}, which is missing", paths.state)
     return record, paths.checkpoint / record.model_file
 
 
 def _extension_point(finished: RunResult, paths: RunPaths, config: TrainConfig, spec_sha256: str):
-    """A finished run asked for `config.epochs`: itself if it has them, or the point to go
+    """A finished run asked for `config.recipe.epochs`: itself if it has them, or the point to go
     on from (its model.keras keeps the optimizer state, as a checkpoint does)."""
     done = finished.results["epochs_done"]
     _require_same_run(finished.results["hyperparameters"], finished.results["spec"]["sha256"],
                       config, spec_sha256, paths, finished=True)
-    if config.epochs == done:
+    if config.recipe.epochs == done:
         return finished
-    if config.epochs < done:
-        raise _error(f"the run has already finished {done} epochs; --epochs {config.epochs} would "
+    if config.recipe.epochs < done:
+        raise _error(f"the run has already finished {done} epochs; --epochs {config.recipe.epochs} would "
                      f"end it before that (for a shorter run, start a new one)", paths.root)
     if not paths.model.is_file():
         raise _error("the finished run has no model.keras to go on from", paths.root)
@@ -333,8 +339,9 @@ def _require_same_run(stored: dict[str, Any], stored_sha256: str, config: TrainC
         raise _error("the spec differs from the one this run was trained from (SHA-256 "
                      f"{stored_sha256[:12]}…, now {spec_sha256[:12]}…); resume it with the "
                      "same spec, or start a new run", paths.root)
-    differ = [f"{name} {stored.get(name)!r} (asked: {getattr(config, name)!r})"
-              for name in RESUME_MUST_MATCH if stored.get(name) != getattr(config, name)]
+    asked = config.hyperparameters()
+    differ = [f"{name} {stored.get(name)!r} (asked: {asked[name]!r})"
+              for name in RESUME_MUST_MATCH if stored.get(name) != asked[name]]
     if differ:
         what = "finished" if finished else "was started"
         raise _error(f"this run {what} with {', '.join(differ)}; resume it with its own "
@@ -362,14 +369,14 @@ def _strategy(tf, distribute: str | None):
 def _compiled_model(keras, tf, spec: Spec, config: TrainConfig):
     from cnnspec import to_keras
 
-    model = to_keras(spec, seed=config.seed)
+    model = to_keras(spec, seed=config.recipe.seed)
     # TensorFlow opens a name scope named after the model when it traces a training step,
     # and such names may not contain spaces ("Model 3"); the layers keep their names.
     if not re.fullmatch(r"[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*", model.name):
         model.name = path_safe(model.name).replace("-", "_")
     model.compile(
         loss=LOSS,
-        optimizer=keras.optimizers.SGD(learning_rate=config.lr),
+        optimizer=keras.optimizers.SGD(learning_rate=config.recipe.lr),
         metrics=["accuracy"],
         # XLA made Model 3 several times slower on CPU; on GPU, Keras's own choice.
         jit_compile="auto" if tf.config.list_physical_devices("GPU") else False,
@@ -402,15 +409,17 @@ class _Inputs:
 
 
 def _train_one_epoch(model, batches, validation, epoch: int, config: TrainConfig,
-                     progress_bar: bool) -> EpochMetrics:
-    from cnnspec.training.callbacks import EpochClock, StopOnNonFiniteLoss, WholeRunProgressBar
+                     progress_bar: bool, stop: Callable[[], bool] | None = None) -> EpochMetrics:
+    from cnnspec.training.callbacks import EpochClock, StopOnNonFiniteLoss, StopWhenAsked, WholeRunProgressBar
 
     # One fit() call per epoch, each over that epoch's own shuffle: the order depends on the
     # epoch number alone, so resuming at any epoch replays exactly the uninterrupted run.
     clock = EpochClock()
     callbacks = [clock, StopOnNonFiniteLoss()]
     if progress_bar:
-        callbacks.append(WholeRunProgressBar(config.epochs))
+        callbacks.append(WholeRunProgressBar(config.recipe.epochs))
+    if stop is not None:
+        callbacks.append(StopWhenAsked(stop))
     fit = model.fit(batches, validation_data=validation, initial_epoch=epoch, epochs=epoch + 1,
                     shuffle=False, verbose=1 if progress_bar else 0, callbacks=callbacks)
     logs = {name: values[-1] for name, values in fit.history.items()}
@@ -433,7 +442,7 @@ def _stop_if_not_finite(row: EpochMetrics, paths: RunPaths, config: TrainConfig)
             else "no epoch had finished")
     error = _error(f"the training loss became {row.loss} in epoch {row.epoch}, so training "
                    f"stopped; {kept}. Plain SGD diverges when the learning rate is too large for "
-                   f"the network: try a --lr below {config.lr}", paths.root)
+                   f"the network: try a --lr below {config.recipe.lr}", paths.root)
     if done:  # the finished epochs stay, with the reason they are all there is
         atomic.write_text_atomic(paths.stopped, error.message + "\n")
     raise error
@@ -579,7 +588,7 @@ def _epoch_line(row: EpochMetrics, epochs: int) -> str:
 
 
 def _error(message: str, where: Path | str) -> RunError:
-    return plain_error(RunError, message, str(where))
+    return RunError(message, str(where))
 
 
 def _say(log: Log, message: str) -> None:

@@ -1,0 +1,232 @@
+"""`cnnspec lsp`: the language server (pygls), over standard input and output.
+
+Every request reads the document through `document.inspect`, so an editor shows what
+`cnnspec check` prints (errors and warnings at the same line and column), and what
+`summary` and `explain` know: hover gives a layer's shapes, parameters, MACs and receptive
+field; inlay hints put each line's output shape at its end. Formatting is `cnnspec fmt`.
+Columns are counted in characters (code points); a line with characters outside the
+Basic Multilingual Plane would be off by one per such character in a UTF-16 client.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from cnnspec.errors import SpecError
+from cnnspec.servers import document
+
+NAME = "cnnspec"
+_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
+_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cnnspec")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class CnnspecServer(LanguageServer):
+    """A pygls server that keeps the last `View` of each open document."""
+
+    def __init__(self):
+        super().__init__(NAME, _version())
+        self.views: dict[tuple[str, int | None], document.View] = {}
+
+    def view(self, uri: str) -> tuple[document.View, list[str]]:
+        text_document = self.workspace.get_text_document(uri)
+        key = (uri, text_document.version)
+        if key not in self.views:
+            self.views = {k: v for k, v in self.views.items() if k[0] != uri}
+            self.views[key] = document.inspect(text_document.source, source=_source_name(uri))
+        return self.views[key], text_document.source.split("\n")
+
+
+def _source_name(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1] or uri
+
+
+def _range(line: int, start: int, end: int) -> types.Range:
+    """A 0-based LSP range from 1-based line and columns."""
+    return types.Range(types.Position(line - 1, start - 1), types.Position(line - 1, end - 1))
+
+
+def diagnostics(view: document.View) -> list[types.Diagnostic]:
+    return [
+        types.Diagnostic(range=_range(m.line, m.column, m.end), message=m.message, source=NAME,
+                         severity=_SEVERITY.get(m.severity, types.DiagnosticSeverity.Information), code=m.code)
+        for m in view.messages
+    ]
+
+
+def shape_text(shape) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def hover_text(view: document.View, index: int) -> str:
+    row = view.analysis.rows[index]
+    fields = document.receptive_fields(view.analysis)[index]
+    lines = [f"**{row.name}** ({row.type}): {shape_text(row.input_shape)} → **{shape_text(row.output_shape)}**",
+             "", f"- params: {row.params:,} ({row.trainable_params:,} trainable)", f"- MACs: {row.macs:,}"]
+    if fields is not None:
+        lines.append(f"- receptive field: {shape_text(fields)} input pixels")
+    inputs = getattr(row, "inputs", None)
+    if inputs:
+        lines.append(f"- inputs: {', '.join(str(getattr(i, 'name', i)) for i in inputs)}")
+    return "\n".join(lines)
+
+
+def definitions(view: document.View) -> dict[str, tuple[int, int]]:
+    """Names a spec defines and where: the rows of a graph spec (rows carrying `inputs`),
+    and blocks where the spec has them; a chain names nothing a user wrote."""
+    found: dict[str, tuple[int, int]] = {}
+    if view.analysis is None:
+        return found
+    for row in view.analysis.rows:
+        if getattr(row, "inputs", None) is not None:
+            found[row.name] = (row.line, row.layer.span.column)
+    for block in getattr(view.analysis.spec, "blocks", ()) or ():
+        span = getattr(block, "span", None)
+        if span is not None:
+            found[block.name] = (span.line, span.column)
+    return found
+
+
+def word_at(line: str, character: int) -> str | None:
+    for match in _WORD.finditer(line):
+        if match.start() <= character <= match.end():
+            return match.group(0)
+    return None
+
+
+def completions(view: document.View, line_text: str, character: int) -> list[types.CompletionItem]:
+    vocabulary = document.vocabulary()
+    before = line_text[:character].split("|")[-1].split("#")[0]
+    words = before.split()
+    at_word_start = not before or before[-1].isspace()
+    statement_start = not words or (len(words) == 1 and not at_word_start)
+    items: list[types.CompletionItem] = []
+    if statement_start:
+        items += [types.CompletionItem(k, kind=types.CompletionItemKind.Keyword, detail="statement")
+                  for k in vocabulary["keywords"]]
+    else:
+        items += [types.CompletionItem(a, kind=types.CompletionItemKind.EnumMember, detail="activation")
+                  for a in vocabulary["activations"]]
+        items += [types.CompletionItem(p, kind=types.CompletionItemKind.EnumMember, detail="padding")
+                  for p in vocabulary["paddings"]]
+        items += [types.CompletionItem(s, kind=types.CompletionItemKind.EnumMember, detail="switch")
+                  for s in vocabulary["switches"]]
+        items += [types.CompletionItem(s, kind=types.CompletionItemKind.Value, detail="stride")
+                  for s in ("s1", "s2", "s2x1", "s1x2")]
+    items += [types.CompletionItem(name, kind=types.CompletionItemKind.Reference, detail="defined on line "
+                                   f"{line}") for name, (line, _) in definitions(view).items()]
+    return items
+
+
+def server() -> CnnspecServer:
+    ls = CnnspecServer()
+
+    def publish(uri: str) -> None:
+        view, _ = ls.view(uri)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics(view)))
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls_: CnnspecServer, params: types.DidOpenTextDocumentParams):
+        publish(params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls_: CnnspecServer, params: types.DidChangeTextDocumentParams):
+        publish(params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls_: CnnspecServer, params: types.DidSaveTextDocumentParams):
+        publish(params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls_: CnnspecServer, params: types.DidCloseTextDocumentParams):
+        uri = params.text_document.uri
+        ls.views = {k: v for k, v in ls.views.items() if k[0] != uri}
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @ls.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls_: CnnspecServer, params: types.HoverParams) -> types.Hover | None:
+        view, lines = ls.view(params.text_document.uri)
+        line, character = params.position.line + 1, params.position.character + 1
+        notes = [m for m in view.messages if m.line == line and m.column <= character < m.end]
+        parts = [f"{m.severity}: {m.message}" for m in notes]
+        if view.analysis is not None:
+            index = document.row_index(view.analysis, line, character)
+            if index is not None:
+                parts.insert(0, hover_text(view, index))
+        if not parts:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)))
+
+    @ls.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    def inlay_hints(ls_: CnnspecServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+        view, lines = ls.view(params.text_document.uri)
+        if view.analysis is None:
+            return []
+        shapes: dict[int, list[str]] = {}
+        for row in view.analysis.rows:
+            shapes.setdefault(row.line, []).append(shape_text(row.output_shape))
+        first, last = params.range.start.line + 1, params.range.end.line + 1
+        return [
+            types.InlayHint(position=types.Position(line - 1, len(lines[line - 1].rstrip("\r"))),
+                            label="  → " + " → ".join(found), kind=types.InlayHintKind.Type, padding_left=True)
+            for line, found in sorted(shapes.items()) if first <= line <= last and line <= len(lines)
+        ]
+
+    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", "|"]))
+    def completion(ls_: CnnspecServer, params: types.CompletionParams) -> types.CompletionList:
+        view, lines = ls.view(params.text_document.uri)
+        line = lines[params.position.line] if params.position.line < len(lines) else ""
+        return types.CompletionList(is_incomplete=False, items=completions(view, line, params.position.character))
+
+    @ls.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls_: CnnspecServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        from cnnspec.language.formatter import format_text
+
+        text_document = ls.workspace.get_text_document(params.text_document.uri)
+        text = text_document.source
+        try:
+            formatted = format_text(text, _source_name(params.text_document.uri))
+        except SpecError:
+            return None  # as `cnnspec fmt`: a file that does not parse is left untouched
+        if formatted == text:
+            return []
+        lines = text.split("\n")
+        end = types.Position(len(lines) - 1, len(lines[-1]))
+        return [types.TextEdit(range=types.Range(types.Position(0, 0), end), new_text=formatted)]
+
+    @ls.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls_: CnnspecServer, params: types.DefinitionParams) -> types.Location | None:
+        view, lines = ls.view(params.text_document.uri)
+        line = lines[params.position.line] if params.position.line < len(lines) else ""
+        where = definitions(view).get(word_at(line, params.position.character) or "")
+        if where is None:
+            return None
+        return types.Location(uri=params.text_document.uri, range=_range(where[0], where[1], where[1]))
+
+    @ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(ls_: CnnspecServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        view, lines = ls.view(params.text_document.uri)
+        if view.analysis is None:
+            return []
+        found = []
+        for row in view.analysis.rows:
+            line_text = lines[row.line - 1] if row.line <= len(lines) else ""
+            whole = _range(row.line, 1, len(line_text) + 1)
+            start = row.layer.span.column
+            found.append(types.DocumentSymbol(
+                name=row.name, detail=f"{row.type} → {shape_text(row.output_shape)}, {row.params:,} params",
+                kind=types.SymbolKind.Function, range=whole, selection_range=_range(row.line, start, start + 1)))
+        return found
+
+    return ls

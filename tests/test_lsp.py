@@ -1,0 +1,140 @@
+"""`cnnspec lsp` through a real LSP client over stdio (pytest-lsp): open, change, hover,
+inlay hints, complete, format, symbols, definition; the messages are check's."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+pytest.importorskip("pygls", reason="the language server needs cnnspec[lsp]")
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="the LSP tests need pytest-lsp (cnnspec[test])")
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+from conftest import SPECS  # noqa: E402
+
+URI = "file:///work/model3.cnn"
+MODEL3 = (SPECS / "model3.cnn").read_text()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "cnnspec", "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def opened(client: LanguageClient, text: str, uri: str = URI) -> list[types.Diagnostic]:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="cnnspec", version=1, text=text)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return client.diagnostics[uri]
+
+
+def position(line: int, column: int) -> types.Position:
+    """1-based, as check prints them."""
+    return types.Position(line - 1, column - 1)
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_as_you_type_are_checks_messages(client: LanguageClient):
+    assert list(await opened(client, MODEL3)) == []
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        [types.TextDocumentContentChangeWholeDocument(text="conv 5x5x6\ndense 128 sigmod\ndense 10\n")]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [error] = client.diagnostics[URI]
+    assert error.severity == types.DiagnosticSeverity.Error
+    assert error.message.startswith("unknown activation 'sigmod'")
+    assert (error.range.start, error.range.end) == (position(2, 11), position(2, 17))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=3),
+        [types.TextDocumentContentChangeWholeDocument(text="dense 7\n")]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [warning] = client.diagnostics[URI]
+    assert warning.severity == types.DiagnosticSeverity.Warning and warning.code == "output-classes"
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_shape_params_macs_and_receptive_field(client: LanguageClient):
+    await opened(client, MODEL3)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(URI), position(6, 3)))
+    text = hover.contents.value
+    assert "**conv2d_1** (Conv2D): 14x14x16 → **14x14x32**" in text
+    assert "params: 12,832" in text  # 5*5*16*32 + 32
+    assert "MACs: 2,508,800" in text  # 14*14*32 outputs, 5*5*16 each
+    assert "receptive field: 16x16" in text  # 7, then 8 after the pool, then 8 + (5-1)*2
+    second = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(URI), position(6, 24)))  # on "pool 2"
+    assert "**max_pooling2d_1**" in second.contents.value
+
+
+@pytest.mark.asyncio
+async def test_inlay_hints_put_each_lines_output_shape_at_its_end(client: LanguageClient):
+    await opened(client, MODEL3)
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
+        types.TextDocumentIdentifier(URI), types.Range(position(1, 1), position(99, 1))))
+    by_line = {hint.position.line + 1: hint.label for hint in hints}
+    assert by_line[5].strip() == "→ 28x28x16 → 14x14x16"
+    assert by_line[8].strip() == "→ 10"
+    assert hints[0].position.character == len(MODEL3.split("\n")[4])
+
+
+@pytest.mark.asyncio
+async def test_completion_of_keywords_then_options_and_activations(client: LanguageClient):
+    await opened(client, "conv 3x3x8 \nd")
+    at_start = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(URI), position(2, 2)))
+    assert {"conv", "dense", "depthwise", "gap", "input", "name"} <= {item.label for item in at_start.items}
+    options = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(URI), position(1, 12)))
+    labels = {item.label for item in options.items}
+    assert {"relu", "gelu", "same", "valid", "s2", "nobias"} <= labels and "conv" not in labels
+
+
+@pytest.mark.asyncio
+async def test_formatting_is_cnnspec_fmt(client: LanguageClient):
+    from cnnspec.language.formatter import format_text
+
+    messy = "conv   5x5x6 |pool 2\n\n\n\ndense   10\n"
+    await opened(client, messy)
+    [edit] = await client.text_document_formatting_async(types.DocumentFormattingParams(
+        types.TextDocumentIdentifier(URI), types.FormattingOptions(tab_size=4, insert_spaces=True)))
+    assert edit.new_text == format_text(messy, "model3.cnn") != messy
+    await opened(client, "dense sigmod\n", uri="file:///work/bad.cnn")
+    assert await client.text_document_formatting_async(types.DocumentFormattingParams(
+        types.TextDocumentIdentifier("file:///work/bad.cnn"), types.FormattingOptions(4, True))) is None
+
+
+@pytest.mark.asyncio
+async def test_document_symbols_one_per_layer(client: LanguageClient):
+    await opened(client, MODEL3)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(types.TextDocumentIdentifier(URI)))
+    assert [s.name for s in symbols] == ["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "flatten",
+                                         "dense", "dense_1", "dense_2"]
+    assert symbols[2].selection_range.start == position(6, 1)
+
+
+@pytest.mark.asyncio
+async def test_definition_is_none_where_a_chain_names_nothing(client: LanguageClient):
+    # Chains name no tensors or blocks; named ones arrive with graphs (rows carrying `inputs`),
+    # which `definitions` already maps to their lines.
+    await opened(client, MODEL3)
+    found = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(URI), position(5, 2)))
+    assert found is None
+
+
+@pytest.mark.asyncio
+async def test_incremental_changes_as_editors_send_them(client: LanguageClient):
+    await opened(client, MODEL3)
+    # "dense 256 sigmoid" on line 7: delete the second "i" of "sigmoid" (column 16), one keystroke
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        [types.TextDocumentContentChangePartial(range=types.Range(position(7, 16), position(7, 17)), text="")]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    [error] = client.diagnostics[URI]
+    assert error.message.startswith("unknown activation 'sigmod'") and error.range.start == position(7, 11)

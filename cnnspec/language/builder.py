@@ -15,7 +15,6 @@ from cnnspec.errors import Diagnostic
 from cnnspec.layers.spec import InvalidField, Span, Spec
 from cnnspec.layers import BY_KEYWORD, Flatten
 from cnnspec.language.parser import Statement, Token
-from cnnspec.language.wiring import build_graph, is_wired
 
 
 def default_name(source: str) -> str:
@@ -59,9 +58,12 @@ def build_spec(
 
     layers, inputs, labels = [], (), ()
     spatial = len(input_shape) == 3
-    if ("@" in text or "->" in text) and is_wired(layer_statements):
-        layers, inputs, labels = build_graph(layer_statements, spatial, problems)
-        layer_statements = ()
+    if "@" in text or "->" in text:  # a graph, perhaps: a chain never loads the wiring
+        from cnnspec.language.wiring import build_graph, is_wired
+
+        if is_wired(layer_statements):
+            layers, inputs, labels = build_graph(layer_statements, spatial, problems)
+            layer_statements = ()
     for statement in layer_statements:
         kind = BY_KEYWORD[statement.kind]  # the grammar admits only registered keywords
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from cnnspec.language.blocks import expand
 from cnnspec.language.builder import build_spec, misuse_diagnostics
 from cnnspec.errors import Diagnostic, SpecSyntaxError
 from cnnspec.layers.spec import Span, Spec
@@ -19,7 +18,11 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     Dense(units=10, activation='softmax', use_bias=True)
     """
     text = normalize_newlines(text)
-    expansion = expand(text, source) if "block" in text else None
+    expansion = None
+    if "block" in text:  # blocks are expanded first; a spec without them never loads the expander
+        from cnnspec.language.blocks import expand
+
+        expansion = expand(text, source)
     parsed = expansion.text if expansion else text
     statements, diagnostics = parse_statements(parsed, source)
     spec, problems = build_spec(statements, parsed, source, default_name)

@@ -63,6 +63,32 @@ def keras_seconds_per_model(repeats: int) -> float:
     return statistics.median(times)
 
 
+def resnet50_seconds(repeats: int) -> tuple[float, float, float]:
+    """(first parse+analyze of specs/zoo/resnet50.cnn in this process, then the median of
+    `repeats` more, keras.applications.ResNet50(weights=None) build + count_params, median)."""
+    import keras
+
+    from cnnspec import analyze, parse
+
+    text = (ROOT / "specs" / "zoo" / "resnet50.cnn").read_text()
+    start = time.perf_counter()
+    analyze(parse(text, "resnet50.cnn"))
+    first = time.perf_counter() - start
+    ours = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        analyze(parse(text, "resnet50.cnn"))
+        ours.append(time.perf_counter() - start)
+    keras.applications.ResNet50(weights=None).count_params()  # imports and first-call costs, once
+    theirs = []
+    for _ in range(3):
+        keras.backend.clear_session()
+        start = time.perf_counter()
+        keras.applications.ResNet50(weights=None).count_params()
+        theirs.append(time.perf_counter() - start)
+    return first, statistics.median(ours), statistics.median(theirs)
+
+
 KERAS_PROCESS = """
 import keras
 from cnnspec import load, to_keras
@@ -181,6 +207,11 @@ def main() -> None:
     if "--start-up" in sys.argv:
         print_start_up()
         return
+    if "--resnet50" in sys.argv:
+        first, ours, theirs = resnet50_seconds(repeats=20)
+        print(f"parse+analyze resnet50.cnn: {ours * 1e3:.1f} ms ({first * 1e3:.1f} ms first); "
+              f"keras.applications.ResNet50: {theirs * 1e3:.1f} ms; ratio {theirs / ours:,.0f}x (first {theirs / first:,.0f}x)")
+        return
     if len(sys.argv) == 3 and sys.argv[1] == "--against":
         against(sys.argv[2])
         return
@@ -189,6 +220,10 @@ def main() -> None:
     print(f"parse+analyze model3.cnn:    {rate:10,.0f} specs/s ({1e6 / rate:.0f} us each, distinct texts)")
     print(f"Keras build + count_params:  {keras_s * 1e3:10.1f} ms per model")
     print(f"ratio (in-process):          {rate * keras_s:10,.0f}x   (target >= 200x, >= 5,000 specs/s)")
+    first, ours, theirs = resnet50_seconds(repeats=20)
+    print(f"parse+analyze resnet50.cnn:  {ours * 1e3:10.1f} ms ({first * 1e3:.1f} ms the first time in a process)")
+    print(f"keras.applications.ResNet50: {theirs * 1e3:10.1f} ms build + count_params (weights=None)")
+    print(f"ratio (ResNet50):            {theirs / ours:10,.0f}x   (first time: {theirs / first:,.0f}x; target >= 100x)")
 
     paths = [str(p) for p in SPECS]
     check_s = process_seconds([sys.executable, "-m", "cnnspec", "check", *paths], repeats=5)

@@ -68,9 +68,10 @@ class ExampleContext:
 
 # The kinds by where a chain may use them: on a map and keeping one, from a map to a
 # vector, and on a vector. Every registered kind is in one (a test checks it).
-MAP_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank in (3, None))
+MAP_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank in (3, None) and not kind.merges)
 TO_VECTOR_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank == 1 and not kind.needs_vector)
-VECTOR_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank is None)
+VECTOR_KINDS = tuple(kind for kind in KINDS if kind.leaves_rank is None and not kind.merges)
+MERGE_KINDS = tuple(kind for kind in KINDS if kind.merges)  # drawn by the graph strategies
 OUTPUT_KIND = Dense  # every spec that is not all map layers ends in a dense stack
 
 

@@ -211,8 +211,9 @@ def test_emit_accepts_the_flattened_vector_input(tmp_path, capsys):
 def test_verify_agrees_on_every_report_spec(capsys):
     assert main(["verify", str(SPECS)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 7
+    assert len(lines) == 8  # the report's seven and the residual network
     assert f"{SPECS / 'model3.cnn'}: Model 3: all 8 rows agree with Keras (449,482 params, 0 non-trainable)" in lines
+    assert f"{SPECS / 'residual.cnn'}: Residual MNIST: all 17 rows agree with Keras (33,162 params, 0 non-trainable)" in lines
 
 
 def test_verify_prints_the_differing_rows_and_exits_1(tmp_path, monkeypatch, capsys):

@@ -27,7 +27,7 @@ from cnnspec.analysis.receptive_field import UNFOLLOWED, explain
 from cnnspec.errors import SpecShapeError
 from cnnspec.render import svg
 from cnnspec.render.explain import render_json, render_text
-from cnnspec.testing import MAP_KINDS, OUTPUT_KIND, TO_VECTOR_KINDS, VECTOR_KINDS, ExampleContext
+from cnnspec.testing import MAP_KINDS, MERGE_KINDS, OUTPUT_KIND, TO_VECTOR_KINDS, VECTOR_KINDS, ExampleContext
 
 INPUT = (28, 28, 1)  # MNIST's, so that `emit` writes a script for every spec here
 
@@ -100,7 +100,7 @@ def test_keras_builds_emits_and_verifies_every_kind(kind, data, tmp_path_factory
 
 
 def test_the_strategies_draw_every_kind():
-    assert set(MAP_KINDS + TO_VECTOR_KINDS + VECTOR_KINDS + (OUTPUT_KIND,)) == set(KINDS)
+    assert set(MAP_KINDS + TO_VECTOR_KINDS + VECTOR_KINDS + MERGE_KINDS + (OUTPUT_KIND,)) == set(KINDS)
 
 
 def test_every_kind_answers_for_every_behaviour():

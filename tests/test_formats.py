@@ -28,8 +28,9 @@ def test_every_format_renders_every_report_spec(path, fmt):
     analysis = analyze(load(path))
     text = render_summary(analysis, fmt)
     assert text.endswith("\n")
+    wraps = fmt == "keras" and analysis.spec.inputs  # a graph's narrow columns wrap long names, as Keras's do
     for row in analysis.rows:
-        assert row.name.replace("_", "\\_" if fmt == "latex" else "_") in text
+        assert row.name.replace("_", "\\_" if fmt == "latex" else "_")[: 12 if wraps else None] in text
     if fmt != "keras":
         assert str(analysis.total_macs) in text.replace(",", "")
         assert str(2 * analysis.total_macs) in text.replace(",", "")

@@ -19,6 +19,11 @@ from conftest import SPECS
 
 SEEDS = [path.read_text() for path in sorted(SPECS.glob("*.cnn"))] + [
     'name "x" | input 9x9x2 | conv 3x2x4 s2x1 valid elu | batchnorm | avgpool 2 same | dropout 0.2 | flatten | dense 7 tanh | dense 10',
+    # graphs: named tensors, merges, blocks with parameters and repetition
+    "input 8x8x3\nconv 3x3x4 -> a\nconv 3x3x4 | conv 3x3x4 linear\nadd @a\nconv 1x1x2 -> b\nconcat @b -> c\n"
+    "multiply @c @c\npool 2 @a -> p\nadd @p @p\ngap\ndense 10",
+    "input 16x16x1\nblock res f s=1\n  conv 3x3x$f s$s -> a\n  conv 1x1x$f s$s @in\n  add @a\nend\n"
+    "block two f\n  res $f\n  res $f s=2\nend\nres 4 x2\ntwo 8 -> out\ngap | dense 10",
 ]
 
 
@@ -48,7 +53,9 @@ def test_random_text(text):
 SPEC_WORDS = st.sampled_from(
     ["conv", "pool", "avgpool", "dense", "flatten", "dropout", "batchnorm", "name", "input", "5x5x6", "3x3x1",
      "28x28x1", "2", "2x3", "0.5", "1.5", "-3", "0", "s2", "s1x2", "s0", "same", "valid", "relu", "softmax",
-     "sigmod", '"m"', "|", "\n", "#note", "x", "99999999999999999999999999999999"]
+     "sigmod", '"m"', "|", "\n", "#note", "x", "99999999999999999999999999999999",
+     "add", "concat", "multiply", "@a", "@input", "@in", "-> a", "->a", "->", "@", "block b f", "block", "end", "b 4",
+     "b", "x3", "f=2", "$f", "3x3x$f", "s$f"]
 )
 
 

@@ -36,6 +36,12 @@ CASES = [
     ("conv 3x3x4 | dense 10", [("dominant-layer", 1, 14)]),
     ("conv 3x3x4 | pool 28 | dense 10", []),
     ("conv 3x3x4 | pool 28 | dense 12", [("output-classes", 1, 24)]),
+    ("conv 3x3x4 -> a | conv 3x3x4 | pool 28 | dense 10", [("unused-name", 1, 1)]),
+    ("conv 3x3x4 -> a | conv 3x3x4 | add @a | pool 28 | dense 10", []),
+    ("conv 3x3x4 -> a | conv 3x3x4 | conv 3x3x4 @a | pool 28 | dense 10", [("unused-output", 1, 19)]),
+    ("input 29x29x1 | conv 3x3x4 -> a | conv 3x3x4 s2 valid -> b | pool 2 @a | add @b | pool 14 | dense 10",
+     [("dropped-rows", 1, 62), ("merge-rounding", 1, 74)]),
+    ("input 29x29x1 | conv 3x3x4 -> a | conv 3x3x4 s2 valid -> b | pool 3 s2 @a | add @b | pool 14 | dense 10", []),
 ]
 
 
@@ -46,9 +52,9 @@ def test_each_lint_fires_on_its_mistake_and_not_beside_it(text, expected):
 
 @pytest.mark.parametrize("code", sorted(LINTS))
 def test_every_lint_is_silenced_by_its_id(code):
-    text = next(text for text, expected in CASES if expected and expected[0][0] == code)
+    text = next(text for text, expected in CASES if expected and code in (found[0] for found in expected))
     assert codes(text)
-    assert codes(text, ignore={code}) == []
+    assert code not in [found[0] for found in codes(text, ignore={code})]
 
 
 def test_the_report_specs_draw_exactly_the_true_warnings():
@@ -66,6 +72,8 @@ def test_the_report_specs_draw_exactly_the_true_warnings():
         "model1": [("dominant-layer", 6)],
         "model2": [("dominant-layer", 9)],
         "model3": [],  # its dense layer holds 89.4%, below the 90% that counts as nearly all
+        # its stride-2 'same' conv on 14x14 pads after only (true; kept: the README's run used it)
+        "residual": [("asymmetric-padding", 13)],
     }
 
 

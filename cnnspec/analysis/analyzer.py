@@ -27,6 +27,9 @@ def keras_base_name(keras_type: str) -> str:
 _BASE_NAMES: dict[type, str] = {}  # kind -> its Keras base name: a lookup per layer, not a regex
 
 
+INPUT_NAME = "input_layer"  # what Keras calls the model's input in a fresh session
+
+
 @dataclass(frozen=True, slots=True)
 class LayerRow:
     """One layer as `model.summary()` shows it, plus what cnnspec adds (MACs, source line)."""
@@ -39,6 +42,9 @@ class LayerRow:
     trainable_params: int
     non_trainable_params: int
     macs: int
+    # The names of the rows it reads (INPUT_NAME: the input): a graph's rows (`GraphRow`)
+    # list them; a chain's read the row before (`Analysis.inputs_of` answers for both).
+    inputs = ()  # a class attribute, no field: no annotation (and typing stays unloaded)
 
     @property
     def params(self) -> int:
@@ -52,6 +58,14 @@ class LayerRow:
     def activations(self) -> int:
         """Output values for one sample."""
         return math.prod(self.output_shape)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphRow(LayerRow):
+    """A row of a graph: a `LayerRow` that names the rows it reads (a field only here, so
+    a chain's rows cost nothing more)."""
+
+    inputs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,11 @@ class Analysis:
     def output_shape(self) -> tuple[int, ...]:
         return self.rows[-1].output_shape if self.rows else self.spec.input_shape
 
+    def inputs_of(self, index: int) -> tuple[str, ...]:
+        """The names of the rows row `index` reads (INPUT_NAME: the network's input)."""
+        row = self.rows[index]
+        return row.inputs or ((self.rows[index - 1].name if index else INPUT_NAME),)
+
 
 def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: str) -> LayerRow:
     try:
@@ -95,11 +114,21 @@ def _row(layer: Layer, shape: tuple[int, ...], previous: LayerRow | None, name: 
     return LayerRow(name, layer.keras_type, layer, shape, out, trainable, non_trainable, layer.macs(shape, out))
 
 
+def layer_name(layer: Layer, counts: dict[str, int]) -> str:
+    """The next Keras name for `layer`'s class, counted in `counts`."""
+    base = _BASE_NAMES.get(type(layer)) or keras_base_name(layer.keras_type)
+    index = counts.get(base, 0)
+    counts[base] = index + 1
+    return base if index == 0 else f"{base}_{index}"
+
+
 def analyze(spec: Spec) -> Analysis:
     """Per-layer output shapes, parameters and MACs; a `SpecShapeError` where sizes don't fit.
 
     Layer names follow Keras's per-class counters in a fresh session (conv2d, conv2d_1, ...).
     """
+    if spec.inputs:
+        return Analysis(spec, graph_rows(spec, layer_name))
     rows: list[LayerRow] = []
     counts: dict[str, int] = {}
     shape = spec.input_shape
@@ -117,3 +146,47 @@ def analyze(spec: Spec) -> Analysis:
         rows.append(row)
         shape = row.output_shape
     return Analysis(spec, tuple(rows))
+
+
+def graph_rows(spec: Spec, layer_name) -> tuple[LayerRow, ...]:
+    """A graph's rows: each layer on the shapes of the layers it reads, in the spec's
+    (topological) order, listing the names of the rows it reads. A merge's input shape is
+    its first input's; its kind checks them all, and the error says where each came from."""
+    rows: list[LayerRow] = []
+    counts: dict[str, int] = {}
+    for index, layer in enumerate(spec.layers):
+        read = spec.inputs[index]
+        sources = [rows[i] if i >= 0 else None for i in read]
+        shapes = tuple(row.output_shape if row else spec.input_shape for row in sources)
+        try:
+            if layer.merges:
+                out = layer.output_shape(shapes)
+                trainable, non_trainable = layer.params(shapes)
+                macs = layer.macs(shapes, out)
+            else:
+                out = layer.output_shape(shapes[0])
+                trainable, non_trainable = layer.params(shapes[0])
+                macs = layer.macs(shapes[0], out)
+        except NeedsFeatureMap as needs:
+            where = f"the output of line {sources[0].line}" if sources[0] else "the input"
+            raise SpecShapeError(spec.diagnostic(
+                f"{needs.keyword} needs a feature map HxWxC, but {where} is the vector ({shapes[0][0]},)", layer.span,
+            )) from None
+        except ShapeMismatch as mismatch:
+            message = str(mismatch)
+            if layer.merges:
+                message += " (from " + " and from ".join(_origin(spec, i, row) for i, row in zip(read, sources)) + ")"
+            raise SpecShapeError(spec.diagnostic(message, layer.span)) from None
+        name = layer_name(layer, counts)
+        inputs = tuple(row.name if row else INPUT_NAME for row in sources)
+        rows.append(GraphRow(name, layer.keras_type, layer, shapes[0], out, trainable, non_trainable, macs, inputs))
+    return tuple(rows)
+
+
+def _origin(spec, index: int, row) -> str:
+    if row is None:
+        return "the input"
+    label = spec.labels[index] if spec.labels else None
+    if label and "__" in label:  # a name a block call made unique: the name as written
+        label = label.split("__")[0]
+    return f"'{label}' on line {row.line}" if label else f"line {row.line}"

@@ -164,6 +164,27 @@ class TrainingMemory:
         )
 
 
+def gradient_peak(analysis: Analysis, first: int = 0) -> int:
+    """The most gradient values alive at once in a graph's backward pass (per sample).
+
+    Going back through layer j, the gradient of j's output is read while those of its
+    inputs are written; a tensor's gradient, once started by its last reader, stays until
+    its own layer has run. So at step j every tensor t <= j read by a layer >= j is alive.
+    """
+    spec, rows = analysis.spec, analysis.rows
+    last_reader: dict[int, int] = {}
+    for index in range(len(rows)):
+        for source in spec.reads(index):
+            last_reader[source] = max(last_reader.get(source, -1), index)
+    peak = 0
+    for j in range(first, len(rows)):
+        alive = rows[j].activations + sum(
+            rows[t].activations for t, reader in last_reader.items() if 0 <= t < j and reader >= j
+        )
+        peak = max(peak, alive)
+    return peak
+
+
 def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: str = "sgd") -> TrainingMemory:
     """Bytes one training step of `batch` samples needs with `optimizer` (see `assumptions`).
 
@@ -180,6 +201,9 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
     # Gradients flow back only as far as the first layer with parameters.
     first_trainable = next((i for i, row in enumerate(analysis.rows) if row.trainable_params), len(analysis.rows))
     largest = max((row.activations for row in analysis.rows[first_trainable:]), default=0)
+    in_flight = 2 * largest
+    if analysis.spec.inputs:  # a branch point's gradient lives until its last reader's has flowed back
+        in_flight = max(in_flight, gradient_peak(analysis, first_trainable))
     return TrainingMemory(
         batch=batch,
         optimizer=optimizer,
@@ -188,5 +212,5 @@ def training_memory(analysis: Analysis, batch: int = REPORT_BATCH, optimizer: st
         optimizer_bytes=OPTIMIZER_STATE_COPIES[optimizer] * trainable_bytes,
         input_bytes=batch * math.prod(analysis.spec.input_shape) * FLOAT32_BYTES,
         activation_bytes=batch * sum(kept_activations(row) for row in analysis.rows) * FLOAT32_BYTES,
-        backward_bytes=batch * 2 * largest * FLOAT32_BYTES,
+        backward_bytes=batch * in_flight * FLOAT32_BYTES,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from cnnspec.analysis.analyzer import Analysis
 from cnnspec.analysis.counting import counted_list, counted_sample
+from cnnspec.analysis.findings import Finding
+from cnnspec.analysis.graph_lints import GRAPH_LINTS
 from cnnspec.errors import Diagnostic
 from cnnspec.layers.spec import Span, suggestion
 from cnnspec.layers import Sliding
@@ -22,14 +23,6 @@ from cnnspec.report import MNIST_CLASSES
 from cnnspec.layers.shapes import size_text
 
 DOMINANT_SHARE = 0.9  # a layer holding this share of the parameters is nearly the whole network
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One warning of a lint: where, and what to say."""
-
-    span: Span
-    message: str
 
 
 def output_classes(analysis: Analysis, classes: int = MNIST_CLASSES) -> Iterable[Finding]:
@@ -139,8 +132,11 @@ def _slides(row) -> bool:
 
 
 def collapsed_map(analysis: Analysis) -> Iterable[Finding]:
-    """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding."""
+    """Convolutions or pooling on a 1x1 map: their windows see one pixel and zero padding.
+    (In a graph, 1x1 windows on a 1x1 map are a squeeze-and-excite gate's dense layers.)"""
     for index, row in enumerate(analysis.rows):
+        if analysis.spec.inputs and _slides(row) and row.layer.reading().size == (1, 1):
+            continue
         if _slides(row) and row.input_shape[:2] == (1, 1):
             later = sum(1 for other in analysis.rows[index:] if _slides(other))
             source = analysis.rows[index - 1] if index else None
@@ -162,6 +158,7 @@ LINTS: dict[str, Callable[..., Iterable[Finding]]] = {
     "dominant-layer": dominant_layer,
     "asymmetric-padding": asymmetric_padding,
     "collapsed-map": collapsed_map,
+    **GRAPH_LINTS,  # each finds nothing in a chain
 }
 
 
@@ -170,6 +167,8 @@ def lint(analysis: Analysis, ignore: Iterable[str] = (), classes: int = MNIST_CL
     found = []
     for code, check in LINTS.items():
         if code in ignore:
+            continue
+        if code in GRAPH_LINTS and not analysis.spec.inputs:
             continue
         findings = check(analysis, classes) if check is output_classes else check(analysis)
         found += [analysis.spec.diagnostic(f.message, f.span, "warning", code) for f in findings]

@@ -170,6 +170,23 @@ class LayerField:
     row: LayerRow
     windows: tuple[AxisWindows, AxisWindows] | None
     fields: tuple[Field, Field]
+    paths: tuple[tuple[Field, Field], ...] = ()  # a merge's fields, one per input
+
+    @property
+    def aligned(self) -> bool:
+        """A merge's inputs put their outputs' fields on the same centres, equally spaced."""
+        return all((f.jump, f.start) == (g.jump, g.start) for path in self.paths for f, g in zip(path, self.paths[0]))
+
+
+def union_field(fields: list[Field]) -> Field:
+    """The field of a unit that sums (or stacks) units with `fields`: their union.
+
+    >>> union_field([Field(3, 1, 1.0), Field(1, 1, 1.0)])
+    Field(size=3, jump=1, start=1.0)
+    """
+    low = min(f.start - (f.size - 1) / 2 for f in fields)
+    high = max(f.start + (f.size - 1) / 2 for f in fields)
+    return Field(size=int(high - low) + 1, jump=max(f.jump for f in fields), start=(low + high) / 2)
 
 
 # A layer that is no sliding window reads each position by itself, as a 1x1 window would.
@@ -204,7 +221,18 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
     fields = (PIXEL, PIXEL)
     map_size: tuple[int, int] | None = None  # the last map's rows and columns, once flattened
     found = []
-    for row in analysis.rows:
+    sizes: list = []  # each row's map size once flattened (a graph reads any earlier row)
+    for index, row in enumerate(analysis.rows):
+        if spec.inputs:
+            read = spec.inputs[index]
+            fields = found[read[0]].fields if read[0] >= 0 else (PIXEL, PIXEL)
+            map_size = sizes[read[0]] if read[0] >= 0 else None
+            sizes.append(None)
+            if row.layer.merges:
+                paths = tuple(found[i].fields if i >= 0 else (PIXEL, PIXEL) for i in read)
+                fields = tuple(union_field(list(axis)) for axis in zip(*paths))
+                found.append(LayerField(row, None, fields, paths))
+                continue
         reading = row.layer.reading()
         if reading in UNFOLLOWED:
             raise SpecShapeError(spec.diagnostic(
@@ -236,6 +264,8 @@ def explain(analysis: Analysis) -> tuple[LayerField, ...]:
             fields = tuple(next_field(f, k, s, w.padding[0]) for f, k, s, w in zip(fields, window.size, window.strides, windows))
             if reading is REARRANGE and len(row.output_shape) == 1:
                 map_size = (height, width)
+                if spec.inputs:
+                    sizes[-1] = map_size
             found.append(LayerField(row, windows, fields))
             continue
         if reading is WHOLE_MAP and map_size is not None:

@@ -13,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from cnnspec.analysis.analyzer import Analysis, analyze
+from cnnspec.analysis.analyzer import INPUT_NAME, Analysis, analyze
 from cnnspec.atomic import atomic_path
 from cnnspec.errors import SpecFitError, cannot_write
 from cnnspec.layers.spec import Spec
@@ -58,7 +58,8 @@ def _stderr_muted():
 
 
 def to_keras(spec: Spec, seed: int = REPORT_SEED, analysis: Analysis | None = None):
-    """A `keras.Sequential` named after the spec, its layers named as the analyzer names them.
+    """A `keras.Sequential` (a functional `keras.Model` for a graph) named after the spec,
+    its layers named as the analyzer names them.
 
     The analysis runs first, so a spec whose sizes don't fit fails with cnnspec's own
     `SpecShapeError` before Keras is imported.
@@ -90,12 +91,26 @@ def build(spec: Spec, seed: int = REPORT_SEED, names: tuple[str, ...] | None = N
     keras.utils.set_random_seed(seed)
     calls = layer_calls(spec, names)
     layers = [_make(keras, call, seed) for call in calls]
+    if spec.inputs:
+        return _functional(keras, spec, calls, layers)
     try:
         # All layers at once: Sequential.add() rebuilds the whole model after every layer.
         return keras.Sequential([keras.Input(shape=spec.input_shape), *layers], name=spec.name)
     except ValueError as error:
         index, reason = _first_refusal(keras, spec, layers, error)
         raise _refused(spec, calls[index], reason) from reason
+
+
+def _functional(keras, spec: Spec, calls, layers):
+    """A graph through Keras's functional API: each layer called on the tensors it reads."""
+    tensors = {-1: keras.Input(shape=spec.input_shape, name=INPUT_NAME)}
+    for index, layer in enumerate(layers):
+        read = [tensors[source] for source in spec.inputs[index]]
+        try:
+            tensors[index] = layer(read if spec.layers[index].merges else read[0])
+        except ValueError as error:
+            raise _refused(spec, calls[index], error) from error
+    return keras.Model(tensors[-1], tensors[len(layers) - 1], name=spec.name)
 
 
 def _make(keras, call: LayerCall, seed: int):

@@ -104,8 +104,17 @@ def compare_rows(expected: tuple[SummaryRow, ...], actual: tuple[SummaryRow, ...
     return tuple(differences)
 
 
+def in_analysis_order(analysis: Analysis, rows: tuple[SummaryRow, ...]) -> tuple[SummaryRow, ...]:
+    """A functional model's rows in the spec's order (Keras lists a graph's layers in an
+    order of its own); rows the analysis does not name keep their places at the end."""
+    place = {row.name: index for index, row in enumerate(analysis.rows)}
+    return tuple(sorted(rows, key=lambda row: place.get(row.name, len(place))))
+
+
 def compare(analysis: Analysis, model) -> Verification:
     rows = keras_rows(model)
+    if analysis.spec.inputs:  # a functional model lists its input, and its layers in an order of its own
+        rows = in_analysis_order(analysis, tuple(row for row in rows if row.type != "InputLayer"))
     return Verification(
         analysis, model.name, rows, compare_rows(analysis_rows(analysis), rows),
         _weights_size(model.trainable_weights), _weights_size(model.non_trainable_weights),

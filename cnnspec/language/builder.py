@@ -56,8 +56,14 @@ def build_spec(
         except Misuse as misuse:
             problems.append((misuse.token, misuse.message))
 
-    layers = []
+    layers, inputs, labels = [], (), ()
     spatial = len(input_shape) == 3
+    if "@" in text or "->" in text:  # a graph, perhaps: a chain never loads the wiring
+        from cnnspec.language.wiring import build_graph, is_wired
+
+        if is_wired(layer_statements):
+            layers, inputs, labels = build_graph(layer_statements, spatial, problems)
+            layer_statements = ()
     for statement in layer_statements:
         kind = BY_KEYWORD[statement.kind]  # the grammar admits only registered keywords
         try:
@@ -74,7 +80,7 @@ def build_spec(
     if problems:
         return None, problems
     try:
-        return Spec(name, input_shape, tuple(layers), source, input_span, text), []
+        return Spec(name, input_shape, tuple(layers), source, input_span, text, inputs, labels), []
     except InvalidField as error:
         statement = header["name" if error.field == "name" else "input"]
         return None, [(statement.args[0], str(error))]

@@ -25,7 +25,10 @@ from cnnspec.layers import Flatten
 from cnnspec.language.loading import first_grid_slot, grid_error, parse
 from cnnspec.language.source import normalize_newlines
 from cnnspec.language.parser import STRING_PATTERN, Statement
+from cnnspec.language.blocks import has_blocks
 from cnnspec.language.recovery import parse_statements
+from cnnspec.errors import SpecSyntaxError
+from cnnspec.language.wiring import wire_words
 from cnnspec.layers.base import ALL_OPTIONS
 from cnnspec.layers.text import header_statements
 
@@ -91,8 +94,12 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
         if explicit:
             raise grid_error(text, source, "and --explicit writes the defaults of one spec: format it without --explicit")
         return format_grid(text, source)
+    if has_blocks(text):
+        if explicit:
+            raise SpecSyntaxError(spec_diagnostic_at_block(text, source))
+        return format_blocks(text, source)
     spec = parse(text, source, default_name=default_name)
-    layers = iter(spec.layers)
+    layers = iter(enumerate(spec.layers))
     header_written = set()
     out: list[SourceLine] = []
     for line in split_lines(text):
@@ -103,12 +110,16 @@ def format_text(text: str, source: str = "<string>", *, explicit: bool = False, 
                 header_written.add(statement.kind)
                 out.append(SourceLine(_header(spec, statement.kind), ""))
                 continue
-            layer = next(layers)
+            index, layer = next(layers)
+            reads = None
             if isinstance(layer, Flatten) and layer.implicit:
                 if explicit:
-                    pieces.append("flatten")
-                layer = next(layers)
-            pieces.append(layer.statement(ALL_OPTIONS if explicit else _written_options(statement)))
+                    pieces.append("flatten" + wire_words(spec, index))
+                else:
+                    reads = spec.reads(index)[0]
+                index, layer = next(layers)
+            words = layer.statement(ALL_OPTIONS if explicit else _written_options(statement))
+            pieces.append(words + wire_words(spec, index, reads))
         if pieces:
             out.append(SourceLine(" | ".join(pieces), line.comment))
         elif statements:  # a header line: its comment stays with it
@@ -143,6 +154,37 @@ def format_grid(text: str, source: str = "<string>") -> str:
     # Spacing alone never changes what a grid expands to; this checks it did not.
     assert _grid_skeleton(parse_grid(formatted, source)) == _grid_skeleton(grid), "fmt changed a grid"
     return formatted
+
+
+BLOCK_INDENT = "  "
+
+
+def format_blocks(text: str, source: str = "<string>") -> str:
+    """A spec with blocks in canonical spacing, each block's body indented; the calls and
+    their arguments kept as written (the spec is the same before and after)."""
+    spec = parse(text, source)  # an invalid spec is an error at its place, and nothing changes
+    lines, inside = [], False
+    for line in split_lines(text):
+        code = _grid_code(line.code)
+        if code.startswith("block ") or code == "block":
+            lines.append(SourceLine(code, line.comment))
+            inside = True
+            continue
+        if code == "end":
+            inside = False
+        lines.append(SourceLine(BLOCK_INDENT + code if inside and code else code, line.comment))
+    formatted = _join(_squeeze_blank_lines(lines))
+    assert parse(formatted, source) == spec, "fmt changed a spec with blocks"
+    return formatted
+
+
+def spec_diagnostic_at_block(text: str, source: str):
+    from cnnspec.errors import Diagnostic
+
+    number = next(i for i, line in enumerate(text.split("\n"), 1) if line.lstrip().startswith("block"))
+    line_text = text.split("\n")[number - 1]
+    return Diagnostic("--explicit writes one spec without blocks; expand them first or format without --explicit",
+                      number, len(line_text) - len(line_text.lstrip()) + 1, source, line_text)
 
 
 def _grid_code(code: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from cnnspec.language.builder import build_spec, misuse_diagnostics
@@ -17,10 +18,19 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     Dense(units=10, activation='softmax', use_bias=True)
     """
     text = normalize_newlines(text)
-    statements, diagnostics = parse_statements(text, source)
-    spec, problems = build_spec(statements, text, source, default_name)
+    expansion = None
+    if "block" in text:  # blocks are expanded first; a spec without them never loads the expander
+        from cnnspec.language.blocks import expand
+
+        expansion = expand(text, source)
+    parsed = expansion.text if expansion else text
+    statements, diagnostics = parse_statements(parsed, source)
+    spec, problems = build_spec(statements, parsed, source, default_name)
     if problems:
-        diagnostics += misuse_diagnostics(problems, source, text)
+        diagnostics += misuse_diagnostics(problems, source, parsed)
+    if expansion:  # errors point at the source the user wrote, not at the expanded text
+        diagnostics = [relocate(diagnostic, expansion.origins, text) for diagnostic in diagnostics]
+        spec = spec and located(spec, text, expansion.origins)
     if not diagnostics and not spec.layers:
         diagnostics.append(spec.diagnostic(
             "the spec has no layers; write some, such as: conv 5x5x6 | pool 2 | dense 10", Span(spec.input_span.line, 1)
@@ -28,6 +38,27 @@ def parse(text: str, source: str = "<string>", *, default_name: str | None = Non
     if diagnostics:
         raise grid_error(text, source, "not one spec: expand and check its variants with cnnspec sweep") or SpecSyntaxError(sorted(diagnostics, key=lambda d: (d.line, d.column)))
     return spec
+
+
+def located(spec: Spec, text: str, origins) -> Spec:
+    """`spec` parsed from expanded text, with the source text and every span moved to
+    where its statement was written (and the block call named)."""
+    def moved(span: Span) -> Span:
+        return origins[span.line - 1].span(span.column) if 0 < span.line <= len(origins) else span
+
+    layers = tuple(dataclasses.replace(layer, span=moved(layer.span)) for layer in spec.layers)
+    return dataclasses.replace(spec, text=text, layers=layers, input_span=moved(spec.input_span))
+
+
+def relocate(diagnostic: Diagnostic, origins, text: str) -> Diagnostic:
+    """A diagnostic on expanded text moved to the source line and column it came from."""
+    if not 0 < diagnostic.line <= len(origins):
+        return diagnostic
+    line, column, where = origins[diagnostic.line - 1].locate(diagnostic.column)
+    lines = text.split("\n")
+    line_text = lines[line - 1] if line <= len(lines) else ""
+    return dataclasses.replace(diagnostic, message=diagnostic.message + where, line=line,
+                               column=min(column, len(line_text) + 1), line_text=line_text)
 
 
 def first_grid_slot(text: str) -> int | None:

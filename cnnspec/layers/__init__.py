@@ -43,6 +43,9 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "reshape": ("reshape", "Reshape"),
     "rescale": ("rescale", "Rescale"),
     "upsample": ("upsample", "UpSample"),
+    "add": ("merge", "Add"),
+    "concat": ("merge", "Concat"),
+    "multiply": ("merge", "Multiply"),
 }
 _MODULE_OF_CLASS = {name: module for module, name in REGISTRY.values()}
 

@@ -96,6 +96,9 @@ class Layer:
     # a layer that needs a vector after a map gets the Flatten Keras would need.
     leaves_rank: ClassVar[int | None]
     needs_vector: ClassVar[bool] = False
+    # A merge reads several tensors: its output_shape, params and macs take the tuple of
+    # their shapes (cnnspec.layers.merge); every other kind reads one.
+    merges: ClassVar[bool] = False
 
     def weight_bytes(self, shape: tuple[int, ...]) -> tuple[int, int]:
         """(trainable, non-trainable) bytes of its weights: float32, unless a kind keeps

@@ -48,9 +48,34 @@ class Span:
 
     line: int
     column: int
+    # ' (in block 'b' called on line N)' for a statement a block call wrote: every message
+    # at this span ends with it (cnnspec.language.blocks).
+    within: str = field(default="", compare=False)
 
 
 NOWHERE = Span(0, 0)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a line of a spec's expanded text was written: its line in the source, the
+    (expanded column, source column) where each stretch of it starts, and the block calls
+    (name, call line) it came through, outermost first (`cnnspec.language.blocks`)."""
+
+    line: int
+    columns: tuple[tuple[int, int], ...]
+    calls: tuple[tuple[str, int], ...] = ()
+
+    def span(self, column: int) -> Span:
+        """The source span of `column` of this expanded line."""
+        line, column, where = self.locate(column)
+        return Span(line, column, where)
+
+    def locate(self, column: int) -> tuple[int, int, str]:
+        """(line, column) in the source, and ' (in block 'b' called on line N)' or ''."""
+        start, source = max((c for c in self.columns if c[0] <= column), default=(1, 1))
+        where = "".join(f" (in block '{name}' called on line {line})" for name, line in reversed(self.calls[-1:]))
+        return self.line, source + (column - start), where
 
 
 def require_positive(field_name: str, what: str, values: tuple[int, ...]) -> None:
@@ -74,7 +99,10 @@ def require_padding(padding: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Spec:
-    """A whole network: its name, the input shape (H, W, C) or (N,), and its layers."""
+    """A whole network: its name, the input shape (H, W, C) or (N,), and its layers.
+
+    Layers are in topological order (every layer after the ones it reads).
+    """
 
     name: str
     input_shape: tuple[int, ...] = (28, 28, 1)
@@ -82,12 +110,24 @@ class Spec:
     source: str = field(default="<string>", compare=False)
     input_span: Span = field(default=NOWHERE, compare=False, repr=False)
     text: str = field(default="", compare=False, repr=False)
+    # A graph (empty for a chain, where each layer reads the one before): per layer, the
+    # indices of the layers it reads (-1: the input), and the name its output was given.
+    inputs: tuple[tuple[int, ...], ...] = ()
+    labels: tuple[str | None, ...] = ()
 
     def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
         """A diagnostic at `span` of this spec's source, with the line for its caret."""
+        line, column = span.line, span.column
         lines = self.text.split("\n")
-        line_text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
-        return Diagnostic(message, max(span.line, 1), max(span.column, 1), self.source, line_text, severity, code)
+        line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if span.within:  # inside a block's substituted argument: no further than the line's end
+            message += span.within
+            column = min(column, len(line_text) + 1)
+        return Diagnostic(message, max(line, 1), max(column, 1), self.source, line_text, severity, code)
+
+    def reads(self, index: int) -> tuple[int, ...]:
+        """The indices of the layers layer `index` reads (-1: the input)."""
+        return self.inputs[index] if self.inputs else (index - 1,)
 
     def __post_init__(self):
         if not self.name.strip():

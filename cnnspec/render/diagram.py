@@ -45,7 +45,15 @@ class Label:
     bold: bool = False
 
 
-Shape = Union[Polygon, Arrow, Label]
+@dataclass(frozen=True)
+class Link:
+    """A graph's edge that skips ahead (a shortcut, a branch): a polyline ending in a head."""
+
+    points: tuple[tuple[float, float], ...]
+
+
+LINK_COLOUR = "#3d78b8"
+Shape = Union[Polygon, Arrow, Label, Link]
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,7 @@ def layout(analysis: Analysis) -> Diagram:
     shapes: list[Shape] = [Label(MARGIN, MARGIN + 16, title, 16, "start", True)]
     row_top = MARGIN + TITLE_HEIGHT
     widest = 0.0
+    tops: dict[int, tuple[float, float, float]] = {}  # block -> (centre x, top y, its row's top)
     for row in _rows(columns, gaps):
         bottom = row_top + LABEL_ROOM + max(blocks[index].height for index in row)  # blocks stand on it
         x = MARGIN
@@ -168,14 +177,38 @@ def layout(analysis: Analysis) -> Diagram:
             column = columns[index]
             shapes += _cuboid(x + (column - block.width) / 2, bottom, block)
             centre = x + column / 2
+            tops[index] = (centre, bottom - block.height, row_top)
             shapes.append(Label(centre, bottom + 20, size_text(block.shape), 12, bold=True))
             shapes.append(Label(centre, bottom + 36, names[index], 11))
             x += column
         widest = max(widest, x)
         row_top = bottom + CAPTION_ROOM + ROW_GAP
+    shapes += _links(analysis, tops, names)
     width = max(widest + MARGIN, MARGIN * 2 + text_width(title, 16))
     height = row_top - ROW_GAP + MARGIN
     return Diagram(math.ceil(width), math.ceil(height), tuple(shapes))
+
+
+def _links(analysis: Analysis, tops: dict, names: list[str]) -> list[Shape]:
+    """A graph's edges other than block to next block: over the blocks, each in a lane of
+    its own; an edge from an earlier row starts at its row's margin, named."""
+    spec, found = analysis.spec, []
+    if not spec.inputs:
+        return found
+    lane = 0
+    for index, read in enumerate(spec.inputs):
+        for source in read:
+            if source == index - 1:
+                continue
+            (x1, top1, row1), (x2, top2, row2) = tops[source + 1], tops[index + 1]
+            y = row2 + 4 + 6 * (lane % 5)
+            lane += 1
+            if row1 == row2:
+                found.append(Link(((x1, top1 - 2), (x1, y), (x2, y), (x2, top2 - 2))))
+            else:
+                found.append(Link(((MARGIN, y), (x2, y), (x2, top2 - 2))))
+                found.append(Label(MARGIN, y - 3, f"from {names[source + 1]}", 9, "start"))
+    return found
 
 
 def _rows(columns: list[float], gaps: list[float]) -> list[list[int]]:

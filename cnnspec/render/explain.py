@@ -97,6 +97,21 @@ def _whole_input(fields: tuple[Field, Field], input_size: tuple[int, int]) -> st
     return f"the whole {size_text(input_size)} input" if covers else f"part of the {size_text(input_size)} input"
 
 
+def _merge_sentence(found: LayerField) -> str:
+    """The union of a merge's paths' fields, and whether their centres line up."""
+    rows, cols = found.fields
+    each = "; ".join(
+        f"{r.size}x{c.size} centred on ({counted(r.start)}, {counted(c.start)}) every {r.jump}x{c.jump}"
+        for r, c in found.paths
+    )
+    if found.aligned:
+        r, c = found.paths[0]
+        return (f"Receptive field: the union over its {len(found.paths)} paths, {rows.size}x{cols.size}; "
+                f"the paths are aligned (centred on ({counted(r.start)}, {counted(c.start)}) every {r.jump}x{c.jump}).")
+    return (f"Receptive field: the union over its {len(found.paths)} paths, {rows.size}x{cols.size}; "
+            f"the paths are NOT aligned, so it merges values from different places ({each}).")
+
+
 def _layer_text(index: int, found: LayerField, previous: LayerField | None, input_size: tuple[int, int]) -> list[str]:
     row, layer = found.row, found.row.layer
     where = "inserted before the dense layer on line" if isinstance(layer, Flatten) and layer.implicit else "line"
@@ -108,7 +123,9 @@ def _layer_text(index: int, found: LayerField, previous: LayerField | None, inpu
     reading = layer.reading()
     effect = layer.effect(row.input_shape, row.output_shape)
     rows, cols = found.fields
-    if found.windows is not None and isinstance(reading, Sliding):
+    if found.paths:
+        lines += [f"{effect}.", _merge_sentence(found)]
+    elif found.windows is not None and isinstance(reading, Sliding):
         windows = found.windows
         centres = _both(counted_list(windows[0].centres, runs=False), counted_list(windows[1].centres, runs=False),
                         "{axes} {text}", (windows[0].outputs, windows[1].outputs))

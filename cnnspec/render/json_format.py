@@ -32,6 +32,7 @@ def summary_dict(analysis: Analysis, memory: TrainingMemory | None = None) -> di
                 "params": cost.row.params,
                 "trainable_params": cost.row.trainable_params,
                 "non_trainable_params": cost.row.non_trainable_params,
+                "inputs": list(analysis.inputs_of(index)),
                 "line": cost.row.line,
                 "macs": cost.macs,
                 "flops": cost.flops,
@@ -39,7 +40,7 @@ def summary_dict(analysis: Analysis, memory: TrainingMemory | None = None) -> di
                 "activation_bytes": cost.activation_bytes,
                 "param_bytes": cost.param_bytes,
             }
-            for cost in layer_costs(analysis)
+            for index, cost in enumerate(layer_costs(analysis))
         ],
         "total_params": analysis.total_params,
         "trainable_params": analysis.trainable_params,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from cnnspec.render.diagram import FONT, Arrow, Diagram, Label, Polygon
+from cnnspec.render.diagram import FONT, LINK_COLOUR, Arrow, Diagram, Label, Link, Polygon
 
 _ANCHORS = {"start", "middle", "end"}
 
@@ -32,6 +32,10 @@ def render(diagram: Diagram) -> str:
                 f'<line x1="{_number(x1)}" y1="{_number(y1)}" x2="{_number(x2)}" y2="{_number(y2)}" '
                 'stroke="#404040" stroke-width="1.5" marker-end="url(#head)"/>'
             )
+        elif isinstance(shape, Link):
+            points = " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points)
+            out.append(f'<polyline points="{points}" fill="none" stroke="{LINK_COLOUR}" stroke-width="1.5" '
+                       'marker-end="url(#head)"/>')
         elif isinstance(shape, Label):
             anchor = shape.anchor if shape.anchor in _ANCHORS else "start"
             weight = ' font-weight="bold"' if shape.bold else ""

@@ -83,7 +83,7 @@ def row_dict(row, field_size: tuple[int, int] | None = None) -> dict:
         "params": row.params, "trainable_params": row.trainable_params, "macs": row.macs,
     }
     inputs = getattr(row, "inputs", None)
-    if inputs is not None:
+    if inputs:  # a chain's rows carry () (each reads the row before)
         out["inputs"] = [getattr(i, "name", i) for i in inputs]
     if field_size is not None:
         out["receptive_field"] = list(field_size)

@@ -89,7 +89,7 @@ def definitions(view: document.View) -> dict[str, tuple[int, int]]:
     if view.analysis is None:
         return found
     for row in view.analysis.rows:
-        if getattr(row, "inputs", None) is not None:
+        if getattr(row, "inputs", None):  # () in a chain
             found[row.name] = (row.line, row.layer.span.column)
     for block in getattr(view.analysis.spec, "blocks", ()) or ():
         span = getattr(block, "span", None)

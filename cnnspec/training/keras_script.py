@@ -48,13 +48,7 @@ def build_model():
     # One seed for all random initialisation, as in the report; it also fixes the output
     # layer's default initialiser, which takes no seed of its own.
     keras.utils.set_random_seed(SEED)
-    return keras.Sequential(
-        [
-            keras.Input(shape=INPUT_SHAPE),
-$layers
-        ],
-        name=$name,
-    )
+$model
 
 
 def load_mnist():
@@ -93,13 +87,29 @@ if __name__ == "__main__":
 ''')
 
 
+_SEQUENTIAL = Template('''\
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+$layers
+        ],
+        name=$name,
+    )''')
+
+
 def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
     """The script's text, training with `setup`'s hyperparameters; a `SpecFitError` if
     MNIST does not fit the spec's input or output."""
     check_trainable_on_mnist(analysis)
     spec = analysis.spec
     calls = layer_calls(spec, tuple(row.name for row in analysis.rows))
-    layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
+    if spec.inputs:
+        from cnnspec.training.graph_script import functional_model
+
+        model = functional_model(spec, calls, analysis.rows, _comment, _call_text, python_literal)
+    else:
+        layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
+        model = _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))
     return _SCRIPT.substitute(
         title=_prose(spec.name) or "A network",
         source=_prose(spec.source),
@@ -114,7 +124,7 @@ def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
         pixel_scale=PIXEL_SCALE,
         total_params=f"{analysis.total_params:,}",
         trainable_params=f"{analysis.trainable_params:,}",
-        layers=layers,
+        model=model,
     )
 
 
@@ -134,18 +144,27 @@ def python_literal(value) -> str:
     return literal
 
 
-def _layer(call: LayerCall, row: LayerRow) -> str:
-    """One list item: a comment with the row as `model.summary()` shows it, then the call."""
+def _comment(row: LayerRow, indent: str) -> str:
+    """The row as `model.summary()` shows it, as a comment."""
     params = f"{row.params:,} param{'s' * (row.params != 1)}"
     if row.non_trainable_params:
         params += f" ({row.non_trainable_params:,} non-trainable)"
     where = f"line {row.line}: " if row.line else ""
-    comment = f"{LAYER_INDENT}# {where}{shape_text(row.output_shape)}, {params}"
+    return f"{indent}# {where}{shape_text(row.output_shape)}, {params}"
+
+
+def _call_text(call: LayerCall, indent: str, before: str = "", after: str = "") -> str:
+    """`{before}layers.X(args){after}` on one line, or wrapped within LINE_LENGTH."""
     pieces = [python_literal(arg) for arg in call.args] + [f"{key}={python_literal(v)}" for key, v in call.kwargs]
-    one_line = f"{LAYER_INDENT}layers.{call.layer}({', '.join(pieces)}),"
+    one_line = f"{indent}{before}layers.{call.layer}({', '.join(pieces)}){after}"
     if len(one_line) <= LINE_LENGTH:
-        return f"{comment}\n{one_line}"
-    return f"{comment}\n{LAYER_INDENT}layers.{call.layer}(\n{_wrapped(pieces, LAYER_INDENT + '    ')}\n{LAYER_INDENT}),"
+        return one_line
+    return f"{indent}{before}layers.{call.layer}(\n{_wrapped(pieces, indent + '    ')}\n{indent}){after}"
+
+
+def _layer(call: LayerCall, row: LayerRow) -> str:
+    """One list item: a comment with the row as `model.summary()` shows it, then the call."""
+    return f"{_comment(row, LAYER_INDENT)}\n{_call_text(call, LAYER_INDENT, after=',')}"
 
 
 def _wrapped(pieces: list[str], indent: str) -> str:

@@ -1,0 +1,60 @@
+"""The zoo (specs/zoo/): each spec against the Keras application it writes down.
+
+Built offline (`weights=None`): equal total, trainable and non-trainable parameters, equal
+output shape, and equal multisets of weight-tensor shapes; and `cnnspec verify` agrees on
+every row of each spec's own model.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cnnspec import analyze, load
+
+ZOO = Path(__file__).resolve().parents[1] / "specs" / "zoo"
+APPLICATIONS = {path.stem: path for path in sorted(ZOO.glob("*.cnn"))}
+KERAS_NAMES = {
+    "vgg16": "VGG16", "vgg19": "VGG19", "resnet50": "ResNet50", "resnet101": "ResNet101", "resnet152": "ResNet152",
+    "resnet50v2": "ResNet50V2", "mobilenet": "MobileNet", "mobilenetv2": "MobileNetV2",
+    "mobilenetv3small": "MobileNetV3Small", "mobilenetv3large": "MobileNetV3Large", "densenet121": "DenseNet121",
+    "efficientnetb0": "EfficientNetB0", "xception": "Xception", "inceptionv3": "InceptionV3",
+}
+
+
+def weight_shapes(weights) -> Counter:
+    return Counter(tuple(weight.shape) for weight in weights)
+
+
+def test_every_zoo_spec_names_its_application():
+    assert APPLICATIONS and set(APPLICATIONS) <= set(KERAS_NAMES)
+
+
+@pytest.mark.parametrize("stem", sorted(APPLICATIONS))
+def test_zoo_spec_checks_without_keras(stem):
+    analysis = analyze(load(APPLICATIONS[stem]))
+    assert analysis.output_shape == (1000,)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", sorted(APPLICATIONS))
+def test_zoo_spec_is_the_keras_application(stem):
+    keras = pytest.importorskip("keras")
+    from cnnspec import to_keras
+    from cnnspec.compiler.verify import compare
+
+    analysis = analyze(load(APPLICATIONS[stem]))
+    keras.backend.clear_session(free_memory=False)
+    reference = getattr(keras.applications, KERAS_NAMES[stem])(weights=None)
+    model = to_keras(analysis.spec, analysis=analysis)
+    assert (analysis.total_params, analysis.trainable_params, analysis.non_trainable_params) == (
+        reference.count_params(), sum(w.numpy().size for w in reference.trainable_weights),
+        sum(w.numpy().size for w in reference.non_trainable_weights),
+    )
+    assert tuple(model.layers[-1].output.shape) == tuple(reference.layers[-1].output.shape)
+    assert weight_shapes(model.weights) == weight_shapes(reference.weights)
+    assert compare(analysis, model).agrees
+    from cnnspec.render import render_summary
+    from keras_views import keras_summary
+
+    assert keras_summary(model) == render_summary(analysis, "keras")  # "Connected to" and all

@@ -138,3 +138,68 @@ async def test_incremental_changes_as_editors_send_them(client: LanguageClient):
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     [error] = client.diagnostics[URI]
     assert error.message.startswith("unknown activation 'sigmod'") and error.range.start == position(7, 11)
+
+
+RESIDUAL_URI = "file:///work/residual.cnn"
+RESIDUAL = """input 28x28x1
+conv 3x3x8 -> a
+block res f
+  conv 3x3x$f -> b | conv 3x3x$f linear
+  add @in | multiply @b | relu
+end
+conv 3x3x8 linear
+add @a | relu
+res 8
+gap
+dense 10
+"""
+
+
+async def definition_at(client: LanguageClient, line: int, column: int):
+    return await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(RESIDUAL_URI), position(line, column)))
+
+
+@pytest.mark.asyncio
+async def test_definition_of_named_tensors_and_block_calls(client: LanguageClient):
+    assert list(await opened(client, RESIDUAL, RESIDUAL_URI)) == []
+    tensor = await definition_at(client, 8, 6)  # the `a` of `add @a`
+    assert tensor.range.start == position(2, 15)  # the `a` of `-> a`
+    call = await definition_at(client, 9, 2)  # `res 8`
+    assert call.range.start == position(3, 7)  # the `res` of `block res f`
+    own = await definition_at(client, 5, 23)  # `@b` inside the body: the body's own `-> b`
+    assert own.range.start == position(4, 18)
+    block_input = await definition_at(client, 5, 8)  # `@in`: the block's header
+    assert block_input.range.start == position(3, 7)
+    assert await definition_at(client, 10, 2) is None  # `gap` defines nothing
+
+
+@pytest.mark.asyncio
+async def test_document_symbols_hold_blocks_with_their_layers(client: LanguageClient):
+    await opened(client, RESIDUAL, RESIDUAL_URI)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(RESIDUAL_URI)))
+    assert [s.name for s in symbols] == ["conv2d", "res", "conv2d_1", "add", "re_lu",
+                                         "global_average_pooling2d", "dense"]
+    [block] = [s for s in symbols if s.name == "res"]
+    assert block.kind == types.SymbolKind.Class
+    assert (block.range.start.line, block.range.end.line) == (2, 5)
+    assert [c.name for c in block.children] == ["conv2d_2", "conv2d_3", "add_1", "multiply", "re_lu_1"]
+
+
+@pytest.mark.asyncio
+async def test_hover_and_inlay_hints_on_a_graph_show_the_rows_shapes(client: LanguageClient):
+    await opened(client, RESIDUAL.replace("gap", "conv 3x3x4 s2\ngap"), RESIDUAL_URI)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(RESIDUAL_URI), position(8, 2)))
+    assert "**add** (Add): 28x28x8 → **28x28x8**" in hover.contents.value
+    assert "inputs: conv2d, conv2d_1" in hover.contents.value
+    strided = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(RESIDUAL_URI), position(10, 2)))
+    assert "28x28x8 → **14x14x4**" in strided.contents.value
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
+        types.TextDocumentIdentifier(RESIDUAL_URI), types.Range(position(1, 1), position(12, 1))))
+    by_line = {h.position.line + 1: h.label for h in hints}
+    assert by_line[8] == "  → 28x28x8 → 28x28x8"
+    assert by_line[10] == "  → 14x14x4"
+    assert by_line[11] == "  → 4"

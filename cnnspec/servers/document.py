@@ -170,3 +170,83 @@ def vocabulary() -> dict[str, list[str]]:
     switches = [literals[name] for name, role in TOKEN_ROLES.items() if name in literals and role != "padding"]
     return {"keywords": ["name", "input", *BY_KEYWORD], "activations": list(ACTIVATIONS),
             "paddings": list(PADDINGS), "switches": switches}
+
+
+_BLOCK_HEADER = re.compile(r"^([ \t]*)block[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_BLOCK_END = re.compile(r"^[ \t]*end[ \t]*$")
+_NAMED = re.compile(r"->[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_NAME_AT = re.compile(r"@?[A-Za-z_][A-Za-z0-9_]*")
+_FIRST_WORD = re.compile(r"^[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """A `block NAME ... end` as written: its name's position and its last line (1-based)."""
+
+    name: str
+    line: int
+    column: int
+    end: int
+    names: dict  # the tensors its body names (`-> a`): name -> (line, column)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a spec's text defines, read from the text itself (so it answers while the text
+    has errors): top-level tensor names (`-> a`) and blocks, each with its position."""
+
+    tensors: dict
+    blocks: dict
+
+    def block_at(self, line: int) -> BlockText | None:
+        return next((b for b in self.blocks.values() if b.line <= line <= b.end), None)
+
+    def definition(self, lines: list[str], line: int, character: int) -> tuple[int, int] | None:
+        """Where the word at 1-based `line`, 0-based `character` is defined: `@a` -> its
+        `-> a` (the block's own names first inside a body; `@in` -> the block's header),
+        a block call -> its `block NAME` line."""
+        text = lines[line - 1].split("#", 1)[0] if 0 < line <= len(lines) else ""
+        word = next((m.group(0) for m in _NAME_AT.finditer(text) if m.start() <= character <= m.end()), None)
+        if word is None:
+            return None
+        inside = self.block_at(line)
+        if word.startswith("@"):
+            name = word[1:]
+            if inside is not None:
+                if name == "in":
+                    return inside.line, inside.column
+                if name in inside.names:
+                    return inside.names[name]
+            return self.tensors.get(name)
+        first = _FIRST_WORD.match(text)
+        if first and first.group(1) == word and word in self.blocks:
+            block = self.blocks[word]
+            return block.line, block.column
+        return None
+
+
+def names(text: str) -> Names:
+    """The tensors and blocks `text` defines (a later definition of a name wins, as a
+    later `-> a` is what `@a` reads after it)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    tensors: dict = {}
+    blocks: dict = {}
+    open_block: tuple | None = None  # (name, line, column, names)
+    for number, raw in enumerate(lines, 1):
+        code = raw.split("#", 1)[0]
+        header = _BLOCK_HEADER.match(code)
+        if header and open_block is None:
+            open_block = (header.group(2), number, header.start(2) + 1, {})
+            continue
+        if open_block is not None and _BLOCK_END.match(code):
+            name, line, column, found = open_block
+            blocks[name] = BlockText(name, line, column, number, found)
+            open_block = None
+            continue
+        target = open_block[3] if open_block is not None else tensors
+        for match in _NAMED.finditer(code):
+            target[match.group(1)] = (number, match.start(1) + 1)
+    if open_block is not None:  # a block without `end` runs to the end of the text
+        name, line, column, found = open_block
+        blocks[name] = BlockText(name, line, column, len(lines), found)
+    return Names(tensors, blocks)

@@ -19,7 +19,6 @@ from cnnspec.errors import SpecError
 from cnnspec.servers import document
 
 NAME = "cnnspec"
-_WORD = re.compile(r"[A-Za-z0-9_.\-]+")
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 
 
@@ -83,26 +82,10 @@ def hover_text(view: document.View, index: int) -> str:
 
 
 def definitions(view: document.View) -> dict[str, tuple[int, int]]:
-    """Names a spec defines and where: the rows of a graph spec (rows carrying `inputs`),
-    and blocks where the spec has them; a chain names nothing a user wrote."""
-    found: dict[str, tuple[int, int]] = {}
-    if view.analysis is None:
-        return found
-    for row in view.analysis.rows:
-        if getattr(row, "inputs", None):  # () in a chain
-            found[row.name] = (row.line, row.layer.span.column)
-    for block in getattr(view.analysis.spec, "blocks", ()) or ():
-        span = getattr(block, "span", None)
-        if span is not None:
-            found[block.name] = (span.line, span.column)
-    return found
-
-
-def word_at(line: str, character: int) -> str | None:
-    for match in _WORD.finditer(line):
-        if match.start() <= character <= match.end():
-            return match.group(0)
-    return None
+    """Names a spec's text defines and where (1-based line, column): its top-level tensors
+    (`-> a`) and its blocks; a chain names nothing."""
+    found = document.names(view.text)
+    return {**found.tensors, **{name: (b.line, b.column) for name, b in found.blocks.items()}}
 
 
 def completions(view: document.View, line_text: str, character: int) -> list[types.CompletionItem]:
@@ -208,8 +191,7 @@ def server() -> CnnspecServer:
     @ls.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls_: CnnspecServer, params: types.DefinitionParams) -> types.Location | None:
         view, lines = ls.view(params.text_document.uri)
-        line = lines[params.position.line] if params.position.line < len(lines) else ""
-        where = definitions(view).get(word_at(line, params.position.character) or "")
+        where = document.names(view.text).definition(lines, params.position.line + 1, params.position.character)
         if where is None:
             return None
         return types.Location(uri=params.text_document.uri, range=_range(where[0], where[1], where[1]))
@@ -219,14 +201,29 @@ def server() -> CnnspecServer:
         view, lines = ls.view(params.text_document.uri)
         if view.analysis is None:
             return []
-        found = []
+        blocks = document.names(view.text).blocks
+        top: list[types.DocumentSymbol] = []
+        inside: dict[str, list[types.DocumentSymbol]] = {name: [] for name in blocks}
+        seen: set[tuple[int, int]] = set()
         for row in view.analysis.rows:
-            line_text = lines[row.line - 1] if row.line <= len(lines) else ""
-            whole = _range(row.line, 1, len(line_text) + 1)
             start = row.layer.span.column
-            found.append(types.DocumentSymbol(
+            block = next((b for b in blocks.values() if b.line <= row.line <= b.end), None)
+            if block is not None and (row.line, start) in seen:  # a body line, met again at the next call
+                continue
+            seen.add((row.line, start))
+            line_text = lines[row.line - 1] if row.line <= len(lines) else ""
+            symbol = types.DocumentSymbol(
                 name=row.name, detail=f"{row.type} → {shape_text(row.output_shape)}, {row.params:,} params",
-                kind=types.SymbolKind.Function, range=whole, selection_range=_range(row.line, start, start + 1)))
-        return found
+                kind=types.SymbolKind.Function, range=_range(row.line, 1, len(line_text) + 1),
+                selection_range=_range(row.line, start, start + 1))
+            (inside[block.name] if block is not None else top).append(symbol)
+        for block in blocks.values():  # one per block, its body's layers (first call's names) inside
+            end_text = lines[block.end - 1] if block.end <= len(lines) else ""
+            top.append(types.DocumentSymbol(
+                name=block.name, detail="block", kind=types.SymbolKind.Class,
+                range=types.Range(types.Position(block.line - 1, 0), types.Position(block.end - 1, len(end_text))),
+                selection_range=_range(block.line, block.column, block.column + len(block.name)),
+                children=inside[block.name]))
+        return sorted(top, key=lambda s: (s.range.start.line, s.range.start.character))
 
     return ls

@@ -200,3 +200,33 @@ def test_other_web_pages_cannot_reach_it_no_form_posts_no_dns_rebinding(client, 
     assert client.get("/", headers={"host": "[::1]:8000"}).status_code == 200
     assert snapshot(folder) == before
     alive(client)
+
+
+RESIDUAL = (SPECS / "residual.cnn").read_text()
+
+
+def test_a_graph_spec_gives_its_rows_with_their_inputs(client):
+    body = client.post("/api/analyze", json={"text": RESIDUAL}).json()
+    assert body["valid"] and [m["severity"] for m in body["messages"]] == ["warning"]  # line 13's s2 'same'
+    adds = [row for row in body["rows"] if row["type"] == "Add"]
+    assert len(adds) == 3  # res 16 x2, res 32
+    assert all(len(row["inputs"]) == 2 for row in adds)
+    assert adds[0]["line"] == 9  # the body's `add @in` line
+    assert body["rows"][-1]["output_shape"] == [10]
+    edited = client.post("/api/analyze", json={"text": RESIDUAL.replace("res 32\n", "res 32 x2\n")}).json()
+    assert len([row for row in edited["rows"] if row["type"] == "Add"]) == 4  # the table follows the edit
+
+
+def test_the_diagram_of_a_graph_spec_draws_its_skip_connections(client):
+    svg = client.post("/api/diagram", json={"text": RESIDUAL}).json()["svg"]
+    chain = client.post("/api/diagram", json={"text": MODEL3}).json()["svg"]
+    assert svg.count("<polyline") == 3 and chain.count("<polyline") == 0  # one shortcut per block call
+
+
+def test_an_undefined_name_is_underlined_at_its_line_and_column(client):
+    text = "input 28x28x1\nconv 3x3x8 -> a\nconv 3x3x8 linear\nadd @b | relu\ndense 10\n"
+    body = client.post("/api/analyze", json={"text": text}).json()
+    assert not body["valid"]
+    [error] = [m for m in body["messages"] if m["severity"] == "error"]
+    assert (error["line"], error["column"], error["end"]) == (4, 5, 7)
+    assert "'b'" in error["message"]

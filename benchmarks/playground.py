@@ -107,11 +107,11 @@ def round_trip_ms(port: int, text: str, count: int = 100) -> float:
     return statistics.median(times) * 1000
 
 
-def concurrent(port: int) -> tuple[float, int, int]:
+def concurrent(port: int, text: str = MODEL3, requests: int = REQUESTS_PER_CLIENT) -> tuple[float, int, int]:
     """Requests per second with CLIENTS keep-alive clients, and the failures among them."""
     failures, done = [0], [0]
     lock = threading.Lock()
-    texts = keystrokes(MODEL3, REQUESTS_PER_CLIENT)
+    texts = keystrokes(text, requests)
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -188,6 +188,9 @@ def main() -> None:
             print(f"keystroke to painted table in headless Chromium, {label}: {painted:.1f} ms (median of 30)")
         rate, done, failed = concurrent(port)
         print(f"{CLIENTS} concurrent clients x {REQUESTS_PER_CLIENT} requests (Model 3): "
+              f"{rate:,.0f} requests/s, {failed} of {done} failed")
+        rate, done, failed = concurrent(port, large, 10)
+        print(f"{CLIENTS} concurrent clients x 10 requests ({name}): "
               f"{rate:,.0f} requests/s, {failed} of {done} failed")
     finally:
         server.terminate()

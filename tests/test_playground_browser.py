@@ -90,6 +90,16 @@ def test_an_error_is_underlined_at_its_line_and_column_with_the_message_on_hover
     assert page.inner_text("#totals") == "fix the errors to see the table"
 
 
+def test_a_graph_draws_its_shortcut_and_an_undefined_name_is_underlined(page):
+    type_spec(page, "conv 3x3x8 -> a\nconv 3x3x8 linear\nadd @a | relu\ndense 10")
+    page.wait_for_function("document.querySelectorAll('#diagram svg polyline').length === 1")  # the skip from a
+    assert [r[2] for r in table(page)] == ["28x28x8", "28x28x8", "28x28x8", "28x28x8", "6272", "10"]  # dense flattens first
+    type_spec(page, "conv 3x3x8 -> a\nconv 3x3x8 linear\nadd @b | relu\ndense 10")
+    page.wait_for_selector("#highlight .error")
+    assert page.inner_text("#highlight .error") == "@b"
+    assert page.inner_text("#messages li.error").startswith("3:5: error:")
+
+
 def test_explain_follows_the_cursor(page):
     type_spec(page, "conv 5x5x6 | pool 2\ndense 10")
     page.wait_for_function("document.querySelector('#explain').textContent.includes('dense')")

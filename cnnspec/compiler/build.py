@@ -17,7 +17,8 @@ from cnnspec.analysis.analyzer import INPUT_NAME, Analysis, analyze
 from cnnspec.atomic import atomic_path
 from cnnspec.errors import SpecFitError, cannot_write
 from cnnspec.layers.spec import Spec
-from cnnspec.compiler.calls import LayerCall, Seed, Seeded, layer_calls
+from cnnspec.compiler.calls import LayerCall, layer_calls
+from cnnspec.layers.keras_args import Seed, Seeded
 from cnnspec.report import REPORT_SEED
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from cnnspec.layers.spec import Spec
 from cnnspec.layers import Dense, Layer
-from cnnspec.layers.keras_args import SEED, Seed, Seeded  # noqa: F401  (the backends resolve them)
 
 
 @dataclass(frozen=True)

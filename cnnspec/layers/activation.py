@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import ACTIVATIONS, NOWHERE, Span, require_activation
-from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Weightless
 
 
 @dataclass(frozen=True, slots=True)
-class ReLU(Layer):
+class ReLU(Weightless):
     """`relu`: Keras `ReLU()`, max(x, 0) in place."""
 
     span: Span = field(default=NOWHERE, compare=False, repr=False)
@@ -33,12 +33,6 @@ class ReLU(Layer):
     def output_shape(self, shape):
         return shape
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return POINTWISE
 
@@ -51,9 +45,6 @@ class ReLU(Layer):
     def effect(self, shape, output):
         capped = f", capped at {self.max_value:g}" if self.max_value is not None else ""
         return f"Keeps each positive value and zeroes the rest{capped}, in place"
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):
@@ -69,7 +60,7 @@ class ReLU6(ReLU):
 
 
 @dataclass(frozen=True, slots=True)
-class Activation(Layer):
+class Activation(Weightless):
     """`activation NAME`: Keras `Activation(NAME)`, any of the activation names."""
 
     function: str
@@ -91,12 +82,6 @@ class Activation(Layer):
     def output_shape(self, shape):
         return shape
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return POINTWISE
 
@@ -108,9 +93,6 @@ class Activation(Layer):
 
     def effect(self, shape, output):
         return f"Applies {self.function} to every value in place"
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

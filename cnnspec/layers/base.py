@@ -157,6 +157,23 @@ class Layer:
         raise NotImplementedError(f"{cls.__name__} has no example statements")
 
 
+
+class Weightless(Layer):
+    """A kind with no weights and no multiply-accumulates (pooling, padding, reshaping,
+    activations, dropout): it says so once by deriving from this class."""
+
+    __slots__ = ()
+
+    def params(self, shape):
+        return 0, 0
+
+    def macs(self, shape, output):
+        return 0
+
+    def weights_text(self, shape, output):
+        return "it has no weights"
+
+
 BEHAVIOURS = ("from_statement", "output_shape", "params", "macs", "reading", "keras_call", "statement", "effect",
               "weights_text", "example")
 DECLARATIONS = ("keyword", "keras_type", "colour", "leaves_rank")

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, InvalidField, Span
 from cnnspec.layers.text import rate_text
-from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Weightless
 from cnnspec.layers.keras_args import SEED
 
 
 @dataclass(frozen=True, slots=True)
-class Dropout(Layer):
+class Dropout(Weightless):
     """`dropout P`, 0 <= P < 1."""
 
     rate: float
@@ -37,12 +37,6 @@ class Dropout(Layer):
     def output_shape(self, shape):
         return shape
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return POINTWISE
 
@@ -55,9 +49,6 @@ class Dropout(Layer):
 
     def effect(self, shape, output):
         return "Zeroes random values in place while training (none when testing)"
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

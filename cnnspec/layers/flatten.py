@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, Span
 from cnnspec.layers.shapes import size_text
-from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, Layer
+from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, Weightless
 
 
 @dataclass(frozen=True, slots=True)
-class Flatten(Layer):
+class Flatten(Weightless):
     """`flatten`; `implicit` marks one cnnspec inserted before a dense layer."""
 
     implicit: bool = field(default=False, compare=False)
@@ -30,12 +30,6 @@ class Flatten(Layer):
     def output_shape(self, shape):
         return (math.prod(shape),)
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return REARRANGE
 
@@ -48,9 +42,6 @@ class Flatten(Layer):
     def effect(self, shape, output):
         return (f"Lays the {size_text(shape)} map out as {output[0]:,} values, row by row; "
                 "each value keeps its receptive field")
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

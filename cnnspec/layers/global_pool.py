@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, Span
 from cnnspec.layers.shapes import size_text
-from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Layer, feature_map
+from cnnspec.layers.base import ALL_OPTIONS, WHOLE_MAP, Weightless, feature_map
 
 
 @dataclass(frozen=True, slots=True)
-class GlobalAvgPool(Layer):
+class GlobalAvgPool(Weightless):
     """`gap`: an HxWxC map becomes the C channel means (a vector, so no flatten is needed);
     `keepdims` keeps them as a 1x1xC map (Keras `keepdims=True`, as MobileNetV3 uses)."""
 
@@ -36,12 +36,6 @@ class GlobalAvgPool(Layer):
         channels = feature_map(self, shape)[2]
         return (1, 1, channels) if self.keepdims else (channels,)
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return WHOLE_MAP
 
@@ -55,9 +49,6 @@ class GlobalAvgPool(Layer):
         kept = " (kept as a 1x1 map)" if self.keepdims else ""
         return (f"Each of the {output[-1]:,} values{kept} is one channel's {self.statistic} over the whole "
                 f"{size_text(shape[:2])} map")
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

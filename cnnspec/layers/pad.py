@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, InvalidField, Span
 from cnnspec.layers.shapes import padded_size, size_text
-from cnnspec.layers.base import ALL_OPTIONS, Layer, Padded, feature_map
+from cnnspec.layers.base import ALL_OPTIONS, Padded, Weightless, feature_map
 
 USAGE = "pad takes zeros per side as rows x columns, each N or before,after, like pad 1, pad 1x2 or pad 0,1x0,1"
 
@@ -41,7 +41,7 @@ def read_sides(token) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 @dataclass(frozen=True, slots=True)
-class ZeroPad(Layer):
+class ZeroPad(Weightless):
     """`pad`: zero rows above and below, zero columns left and right."""
 
     pads: tuple[tuple[int, int], tuple[int, int]]
@@ -66,12 +66,6 @@ class ZeroPad(Layer):
         (top, bottom), (left, right) = self.pads
         return padded_size(height, top, bottom), padded_size(width, left, right), channels
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         (top, bottom), (left, right) = self.pads
         return Padded((top, left), (bottom, right))
@@ -86,9 +80,6 @@ class ZeroPad(Layer):
         (top, bottom), (left, right) = self.pads
         return (f"Adds {top} zero row{'s' * (top != 1)} above, {bottom} below, {left} zero column{'s' * (left != 1)} "
                 f"left and {right} right: {size_text(shape[:2])} becomes {size_text(output[:2])}")
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

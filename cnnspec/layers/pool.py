@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, Span, require_padding, require_positive
 from cnnspec.layers.text import pair_text
-from cnnspec.layers.base import ALL_OPTIONS, Layer, Sliding, feature_map
+from cnnspec.layers.base import ALL_OPTIONS, Sliding, Weightless, feature_map
 from cnnspec.layers.windows import fitted_output, window_example, window_words
 
 
 @dataclass(frozen=True, slots=True)
-class Pool(Layer):
+class Pool(Weightless):
     """Max pooling, `pool N[xM] [sK[xL]] [same|valid]`; stride defaults to the window."""
 
     window: tuple[int, int]
@@ -44,12 +44,6 @@ class Pool(Layer):
         height, width, channels = feature_map(self, shape)
         return (*fitted_output(self, (height, width, channels), "pool window"), channels)
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return Sliding(self.window, self.strides, self.padding)
 
@@ -61,9 +55,6 @@ class Pool(Layer):
 
     def effect(self, shape, output):
         return None  # the window's padding, centres and field say what it does
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, InvalidField, Span
 from cnnspec.layers.text import rate_text
-from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Layer
+from cnnspec.layers.base import ALL_OPTIONS, POINTWISE, Weightless
 
 
 def read_number(token) -> float:
@@ -19,7 +19,7 @@ def read_number(token) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class Rescale(Layer):
+class Rescale(Weightless):
     """`rescale S [offset O]`: x * S + O in place (`rescale 0.00784313725490196 offset -1.0`
     maps pixels 0..255 to -1..1, as MobileNetV3's `Rescaling(1 / 127.5, offset=-1)`)."""
 
@@ -46,12 +46,6 @@ class Rescale(Layer):
     def output_shape(self, shape):
         return shape
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return POINTWISE
 
@@ -63,9 +57,6 @@ class Rescale(Layer):
 
     def effect(self, shape, output):
         return f"Multiplies every value by {self.scale:g}" + (f" and adds {self.offset:g}" if self.offset else "")
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

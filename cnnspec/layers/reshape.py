@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, Span, require_positive
 from cnnspec.layers.shapes import size_text
-from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, REGRID, Layer, ShapeMismatch
+from cnnspec.layers.base import ALL_OPTIONS, REARRANGE, REGRID, ShapeMismatch, Weightless
 
 
 @dataclass(frozen=True, slots=True)
-class Reshape(Layer):
+class Reshape(Weightless):
     """`reshape`: the input's values, in order, laid out as `target` (HxWxC or N)."""
 
     target: tuple[int, ...]
@@ -42,12 +42,6 @@ class Reshape(Layer):
             )
         return self.target
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         # To a vector it is a flatten; onto a new grid, an output's place is no place of the input.
         return REARRANGE if len(self.target) == 1 else REGRID
@@ -60,9 +54,6 @@ class Reshape(Layer):
 
     def effect(self, shape, output):
         return f"Lays the {math.prod(shape):,} values of the {size_text(shape)} input out as {size_text(output)}, in order"
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

@@ -8,7 +8,7 @@ from cnnspec.layers import arguments
 from cnnspec.layers.spec import NOWHERE, Span, require_positive
 from cnnspec.layers.shapes import size_text
 from cnnspec.layers.text import pair_text
-from cnnspec.layers.base import ALL_OPTIONS, SPREAD, Layer, feature_map
+from cnnspec.layers.base import ALL_OPTIONS, SPREAD, Weightless, feature_map
 
 
 def upsampled_size(size: int, factor: int) -> int:
@@ -21,7 +21,7 @@ def upsampled_size(size: int, factor: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class UpSample(Layer):
+class UpSample(Weightless):
     """`upsample N` or `upsample NxM` (rows x columns), nearest neighbour as Keras's default."""
 
     factors: tuple[int, int]
@@ -46,12 +46,6 @@ class UpSample(Layer):
         height, width, channels = feature_map(self, shape)
         return upsampled_size(height, self.factors[0]), upsampled_size(width, self.factors[1]), channels
 
-    def params(self, shape):
-        return 0, 0
-
-    def macs(self, shape, output):
-        return 0
-
     def reading(self):
         return SPREAD
 
@@ -64,9 +58,6 @@ class UpSample(Layer):
     def effect(self, shape, output):
         return (f"Repeats each pixel {size_text(self.factors)} times: {size_text(shape[:2])} becomes "
                 f"{size_text(output[:2])}")
-
-    def weights_text(self, shape, output):
-        return "it has no weights"
 
     @classmethod
     def example(cls, draw, st, shape, context):

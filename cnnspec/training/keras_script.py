@@ -10,7 +10,8 @@ from __future__ import annotations
 from string import Template
 
 from cnnspec.analysis.analyzer import Analysis, LayerRow
-from cnnspec.compiler.calls import LayerCall, Seed, Seeded, layer_calls
+from cnnspec.compiler.calls import LayerCall, layer_calls
+from cnnspec.layers.keras_args import Seed, Seeded
 from cnnspec.render.keras_table import shape_text
 from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, Recipe, check_trainable_on_mnist
 

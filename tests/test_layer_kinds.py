@@ -6,6 +6,7 @@ import pytest
 
 from cnnspec import analyze, parse
 from cnnspec.analysis.receptive_field import explain
+from cnnspec.layers.spec import ACTIVATIONS
 from cnnspec.render.explain import render_text
 
 
@@ -186,6 +187,36 @@ def test_an_unknown_activation_name_is_located_with_a_suggestion():
         parse("input 6x6x2 | activation swsh | dense 2")
 
 
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_every_activation_name_is_one_keras_resolves(name):
+    """The language's names are Keras's: each resolves, and as a layer computes what the function does."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    function = keras.activations.get(name)
+    values = np.random.default_rng(0).normal(0, 4, size=(3, 5)).astype("float32")
+    np.testing.assert_allclose(keras.layers.Activation(name)(values), function(values), rtol=1e-6)
+
+
+def test_hard_swish_is_keras_hard_silu():
+    keras = pytest.importorskip("keras")
+    assert keras.activations.get("hard_swish") is keras.activations.get("hard_silu")
+
+
+def test_hard_sigmoid_is_mobilenet_v3s_gate():
+    """Keras's MobileNetV3 gates with `ReLU(6.0)(x + 3.0) * (1.0 / 6.0)`, two tensor ops and a
+    ReLU; `activation hard_sigmoid` is one layer computing the same on any input."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+
+    values = np.random.default_rng(11).normal(0, 4, size=(4, 3, 3, 8)).astype("float32")
+    values[0, 0, 0, :3] = (-3.0, 3.0, 0.0)  # the corners of the ramp
+    mobilenet_v3 = keras.ops.convert_to_numpy(keras.layers.ReLU(6.0)(values + 3.0) * (1.0 / 6.0))
+    ours = keras.ops.convert_to_numpy(keras.layers.Activation("hard_sigmoid")(values))
+    np.testing.assert_allclose(ours, mobilenet_v3, rtol=1e-6, atol=1e-7)
+    assert ours.min() == 0 and ours.max() == 1 and 0 < np.mean((ours > 0) & (ours < 1))  # every piece reached
+
+
 def test_global_max_pooling_and_keepdims():
     gmp, gap, dense = rows("input 6x5x3 | gmp keepdims | gap | dense 2")[:3]
     assert (gmp.output_shape, gap.output_shape, dense.input_shape) == ((1, 1, 3), (3,), (3,))
@@ -256,7 +287,7 @@ APPLICATION_STEMS = {
         conv 1x1x24 linear nobias | batchnorm
     """),
     "MobileNetV3Small": ((64, 64, 3), """
-        rescale 0.00784313725490196 offset -1.0 | conv 3x3x16 s2 linear nobias | batchnorm | activation hard_silu
+        rescale 0.00784313725490196 offset -1.0 | conv 3x3x16 s2 linear nobias | batchnorm | activation hard_swish
         pad 0,1 | depthwise 3x3 s2 valid linear nobias | batchnorm | relu
         gap keepdims | conv 1x1x8 linear | relu | conv 1x1x16 linear | relu6
     """),

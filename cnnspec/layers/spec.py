@@ -16,7 +16,7 @@ from cnnspec.errors import Diagnostic, character_name
 # Keras 3 accepts each of these as `activation=` (tests check every one against Keras).
 ACTIVATIONS = (
     "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "gelu", "swish", "silu", "selu",
-    "softplus", "softsign", "leaky_relu", "relu6", "hard_sigmoid", "hard_silu", "mish",
+    "softplus", "softsign", "leaky_relu", "relu6", "hard_sigmoid", "hard_silu", "hard_swish", "mish",
     "exponential", "log_softmax",
 )
 PADDINGS = ("same", "valid")

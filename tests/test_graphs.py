@@ -110,6 +110,8 @@ def test_graph_lints():
     rounding = "input 29x29x1\nconv 3x3x8 -> a\nconv 3x3x8 s2 valid -> b\npool 2 @a\nadd @b\ndense 10"
     assert ("merge-rounding", 5) in codes(rounding)
     assert codes(RESIDUAL) == []
+    gate = "input 29x29x8\nconv 3x3x8 s2 -> x\ngap keepdims\nconv 1x1x8 sigmoid\nmultiply @x\ndense 10"
+    assert codes(gate) == []  # a 1x1 gate is broadcast, not rounded (MobileNetV3's squeeze-and-excite)
 
 
 def test_explain_unions_a_merges_paths_and_checks_alignment():

@@ -76,7 +76,9 @@ def merge_rounding(analysis) -> Iterable:
     for index, row in enumerate(analysis.rows):
         if not row.layer.merges:
             continue
-        sizes = [exact[source] if source >= 0 else None for source in spec.inputs[index]]
+        # A 1x1 map is broadcast over the others (a squeeze-and-excite gate): no pixel of it is rounded.
+        sizes = [exact[source] if source >= 0 and analysis.rows[source].output_shape[:2] != (1, 1) else None
+                 for source in spec.inputs[index]]
         known = [s for s in sizes if s is not None]
         if len(known) > 1 and any(abs(a - b) > 1e-9 for s in known for a, b in zip(s, known[0])):
             unrounded = " and ".join("x".join(f"{v:g}" for v in s) for s in known)

@@ -217,6 +217,32 @@ def test_hard_sigmoid_is_mobilenet_v3s_gate():
     assert ours.min() == 0 and ours.max() == 1 and 0 < np.mean((ours > 0) & (ours < 1))  # every piece reached
 
 
+def test_persample_dropout_is_stochastic_depth():
+    """`dropout P persample` is EfficientNet's `Dropout(P, noise_shape=(None, 1, 1, 1))`: one draw per sample."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+    from cnnspec import to_keras
+
+    analysis = analyze(parse("input 6x6x3 | conv 3x3x4 | dropout 0.5 persample | dropout 0.5 | dense 2"))
+    assert [row.layer.statement() for row in analysis.rows[1:3]] == ["dropout 0.5 persample", "dropout 0.5"]
+    per_sample, plain = [layer for layer in to_keras(analysis.spec).layers if isinstance(layer, keras.layers.Dropout)]
+    assert (per_sample.noise_shape, plain.noise_shape) == ((None, 1, 1, 1), None)
+    kept = keras.ops.convert_to_numpy(per_sample(np.ones((200, 6, 6, 4), "float32"), training=True)).reshape(200, -1)
+    assert all(len(set(sample)) == 1 for sample in kept)  # each sample wholly kept (x2) or wholly zeroed
+    assert 0 < (kept[:, 0] == 0).sum() < 200
+
+
+@pytest.mark.parametrize("text, message", [
+    ("input 784 | dense 10 | dropout 0.2 persample | dense 2",
+     r"1:24: error: dropout persample drops each sample's whole HxWxC map, but gets a vector of 10; write dropout 0.2"),
+    ("input 8x8x1 | dropout persample", r"1:23: error: dropout needs a rate in \[0, 1\), like dropout 0.5, got 'persample'"),
+    ("input 8x8x1 | conv 3x3x2 persample", r"1:26: error: .*'persample'"),
+])
+def test_persample_misuses_are_located(text, message):
+    with pytest.raises(Exception, match=message):
+        analyze(parse(text))
+
+
 def test_global_max_pooling_and_keepdims():
     gmp, gap, dense = rows("input 6x5x3 | gmp keepdims | gap | dense 2")[:3]
     assert (gmp.output_shape, gap.output_shape, dense.input_shape) == ((1, 1, 3), (3,), (3,))

@@ -1,8 +1,8 @@
 """The zoo (specs/zoo/): each spec against the Keras application it writes down.
 
 Built offline (`weights=None`): equal total, trainable and non-trainable parameters, equal
-output shape, and equal multisets of weight-tensor shapes; and `cnnspec verify` agrees on
-every row of each spec's own model.
+output shape, equal multisets of weight-tensor shapes and the same dropouts (rates and noise
+shapes, in order); and `cnnspec verify` agrees on every row of each spec's own model.
 """
 
 from collections import Counter
@@ -24,6 +24,12 @@ KERAS_NAMES = {
 
 def weight_shapes(weights) -> Counter:
     return Counter(tuple(weight.shape) for weight in weights)
+
+
+def dropouts(model) -> tuple[list, list]:
+    """The Dropout layers' rates and noise shapes, in the model's order."""
+    layers = [layer for layer in model.layers if type(layer).__name__ == "Dropout"]
+    return [layer.rate for layer in layers], [layer.noise_shape for layer in layers]
 
 
 def test_every_zoo_spec_names_its_application():
@@ -53,6 +59,9 @@ def test_zoo_spec_is_the_keras_application(stem):
     )
     assert tuple(model.layers[-1].output.shape) == tuple(reference.layers[-1].output.shape)
     assert weight_shapes(model.weights) == weight_shapes(reference.weights)
+    (rates, noise), (keras_rates, keras_noise) = dropouts(model), dropouts(reference)
+    assert noise == keras_noise  # EfficientNet's residual branches drop whole samples
+    assert rates == pytest.approx(keras_rates, rel=1e-12)  # its rates are 0.2 * b / 16, computed
     assert compare(analysis, model).agrees
     from cnnspec.render import render_summary
     from keras_views import keras_summary

@@ -79,6 +79,7 @@ EXPECTED = {
     "NOCENTER": "'nocenter' or 'noscale'",
     "NOSCALE": "'nocenter' or 'noscale'",
     "KEEPDIMS": "'keepdims'",
+    "PERSAMPLE": "'persample'",
     "SIDES": "zeros per side like 1 or 0,1x0,1",
     "OFFSET": "an offset like offset -1.0",
     "_SEP": "'|' or a new line",

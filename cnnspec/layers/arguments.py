@@ -14,11 +14,12 @@ if TYPE_CHECKING:  # kinds read the parser's tokens; they need not import it
 
 MAX_DIGITS = 30  # far beyond any real network, and keeps every product printable
 # The canonical order of a statement's options.
-OPTION_ROLES = ("multiplier", "stride", "padding", "groups", "activation", "bias", "center", "scale", "keepdims")
+OPTION_ROLES = ("multiplier", "stride", "padding", "groups", "activation", "bias", "center", "scale", "keepdims", "persample")
 # The option each token type gives; any other token after the size names an activation.
 TOKEN_ROLES = {
     "STRIDE": "stride", "SAME": "padding", "VALID": "padding", "GROUPS": "groups", "MULTIPLIER": "multiplier",
     "BIAS": "bias", "NOBIAS": "bias", "NOCENTER": "center", "NOSCALE": "scale", "KEEPDIMS": "keepdims",
+    "PERSAMPLE": "persample",
 }
 
 

@@ -138,6 +138,21 @@ def test_blocks_expand_with_their_own_names_per_call():
     assert analyze(spec).rows[-3].output_shape == (14, 14, 16)
 
 
+def test_each_layer_remembers_the_block_calls_that_wrote_it():
+    spec = parse(BLOCKS)
+    assert len(spec.calls) == len(spec.layers)
+    made = [tuple(call.text() for call in calls) for calls in spec.calls]
+    assert made[0] == () and made[-2:] == [(), ()]  # the stem and the head: no block
+    assert made.count(("res f=8 s=1",)) == 8 and made.count(("res f=16 s=2",)) == 4
+    numbers = sorted({calls[-1].number for calls in spec.calls if calls})
+    assert len(numbers) == 3  # x2 makes two calls, each its own number
+    assert {(call.line, call.column) for calls in spec.calls for call in calls} == {(9, 1), (10, 1)}
+    nested = parse("block a f\n  conv 1x1x$f\nend\nblock b\n  a 4\n  a 6\nend\nb x2\ngap | dense 10")
+    chains = [tuple(call.text() for call in calls) for calls in nested.calls[:4]]
+    assert chains == [("b", "a f=4"), ("b", "a f=6"), ("b", "a f=4"), ("b", "a f=6")]
+    assert parse("conv 3x3x4 | gap | dense 10").calls == ()
+
+
 def test_training_memory_keeps_a_branch_until_its_last_reader():
     from cnnspec.analysis.costs import gradient_peak
 

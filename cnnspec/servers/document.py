@@ -138,6 +138,17 @@ def row_index(analysis: Analysis, line: int, column: int | None = None) -> int |
     return found
 
 
+def calls_at(analysis: Analysis, line: int) -> tuple:
+    """The block calls written on `line` (1-based), each copy of `xN` its own summary
+    (`cnnspec.analysis.calls.CallSummary`); () on any other line. A call's rows sit on the
+    block's body lines, so this is what a call's own line answers."""
+    if not analysis.spec.calls:
+        return ()
+    from cnnspec.analysis.calls import call_summaries
+
+    return tuple(summary for summary in call_summaries(analysis) if summary.call.line == line)
+
+
 def explain_row(analysis: Analysis, index: int) -> str:
     """`cnnspec explain`'s sentences for the row at `index`."""
     from cnnspec.analysis.receptive_field import explain

@@ -161,12 +161,12 @@ def explain_row(analysis: Analysis, index: int) -> str:
     return text.split("\n", 1)[1].strip() if "\n" in text else text.strip()
 
 
-def diagram_svg(analysis: Analysis) -> str:
-    """`cnnspec draw`'s picture, as SVG text."""
+def diagram_svg(analysis: Analysis, blocks: str = "collapsed") -> str:
+    """`cnnspec draw`'s picture, as SVG text (`blocks`: as `draw --blocks`)."""
     from cnnspec.render.diagram import layout
     from cnnspec.render.svg import render
 
-    return render(layout(analysis))
+    return render(layout(analysis, blocks))
 
 
 def vocabulary() -> dict[str, list[str]]:

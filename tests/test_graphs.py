@@ -292,6 +292,9 @@ def test_a_block_made_name_reads_as_written_with_the_call_that_made_it():
     assert [written.statement(layer) for layer in spec.layers if layer.merges][1] == "add @r (res #2, line 9)"
     once = parse("conv 3x3x4\nblock res f\n  conv 3x3x$f -> r\n  add @r @in\nend\nres 4\ngap | dense 10")
     assert [Written(once).name(label) for label in once.labels if label] == ["in (res, line 6)", "r (res, line 6)"]
+    nested = parse("block a f\n  conv 1x1x$f\n  add @in\nend\nblock b\n  a 4\n  a 4\nend\nconv 3x3x4\nb x2\ngap | dense 10")
+    shown = [Written(nested).statement(layer) for layer in nested.layers if layer.merges]
+    assert shown == ["add @in (a #1, line 6)", "add @in (a #2, line 7)", "add @in (a #3, line 6)", "add @in (a #4, line 7)"]
     own = parse("conv 3x3x4 -> my__1\nconv 3x3x4\nadd @my__1\ngap | dense 10")  # no block: a name as it is
     assert Written(own).name("my__1") == "my__1" and Written(own).statement(own.layers[2]) == "add @my__1"
 

@@ -44,8 +44,9 @@ class Written:
             if not made or not base or not number.isdigit():
                 continue
             call = next((c for c in spec.calls[index] if c.number == int(number)), None)
-            if call is None and base == BLOCK_INPUT:  # the line above a call: named for the call that reads it
-                call = self._reading_call(index, readers.get(index, ()))
+            if call is None and base == BLOCK_INPUT:  # the line above a call, named for it: the
+                # expander counts the call, then the name (`name_previous`), so `in__4` is call 3's
+                call = seen.get(int(number) - 1) or self._reading_call(index, readers.get(index, ()))
             if call is not None:
                 self.names[label] = (base, call)
 

@@ -214,3 +214,15 @@ def test_draw_blocks_option_writes_svg_and_png(blocks, tmp_path, capsys):
 def test_an_unknown_blocks_choice_is_misuse(tmp_path, capsys):
     assert main(["draw", str(SPECS / "residual.cnn"), "-o", str(tmp_path / "a.svg"), "--blocks", "folded"]) == 2
     assert "invalid choice: 'folded'" in capsys.readouterr().err and not (tmp_path / "a.svg").exists()
+
+
+def test_a_calls_name_stays_on_the_canvas_when_wider_than_its_layers():
+    from cnnspec import parse
+    from cnnspec.render.diagram import Label, text_width
+
+    text = ("input 8\nblock a_block_with_a_long_name first second=2 third=3\n  dense 2\nend\n"
+            "a_block_with_a_long_name 1\ndense 10\na_block_with_a_long_name 1")  # the last: at the right edge
+    diagram = layout(analyze(parse(text)), blocks="expanded")
+    for label in (shape for shape in diagram.shapes if isinstance(shape, Label) and shape.anchor == "middle"):
+        half = text_width(label.text, label.size) / 2
+        assert 0 <= label.x - half and label.x + half <= diagram.width, label.text

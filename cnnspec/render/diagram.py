@@ -254,7 +254,9 @@ def layout(analysis: Analysis, blocks: str = "collapsed") -> Diagram:
         row_top = bottom + CAPTION_ROOM + below + ROW_GAP
     shapes += _links(analysis, node_of, units, tops, [node.name for node in nodes])
     for summary in brackets:
-        shapes += _bracket(written.call_label(summary.call), [spans[node_of[i]] for i in summary.rows])
+        named = _bracket(written.call_label(summary.call), [spans[node_of[i]] for i in summary.rows])
+        widest = max([widest] + [s.x + text_width(s.text, s.size) / 2 for s in named if isinstance(s, Label)])
+        shapes += named
     width = max(widest + MARGIN, MARGIN * 2 + text_width(title, 16))
     height = row_top - ROW_GAP + MARGIN
     return Diagram(math.ceil(width), math.ceil(height), tuple(shapes))
@@ -295,7 +297,8 @@ def _bracket(text: str, spans: list[tuple[float, float, float]]) -> list[Shape]:
     for bottom, (left, right) in rows.items():
         y = bottom + CAPTION_ROOM + 8
         found.append(Bracket(((left + 4, y - 6), (left + 4, y), (right - 4, y), (right - 4, y - 6))))
-        found.append(Label((left + right) / 2, y + 14, text, 10, bold=True))
+        half = text_width(text, 10) / 2  # a call of one short layer has a name wider than it
+        found.append(Label(max((left + right) / 2, MARGIN + half), y + 14, text, 10, bold=True))
     return found
 
 

@@ -319,3 +319,9 @@ def test_every_view_shows_block_made_names_as_written():
         assert "@r (res #2, line 10)" in shown or view == "lint", view
     rows = [line["layers"][0] for line in diff_dict(diff([analysis, analysis]))["rows"]]
     assert {"statement": "add @r__1", "written": "add @r (res #1, line 10)"}.items() <= rows[5].items()  # JSON keeps both
+
+
+def test_a_merge_error_inside_a_call_names_the_tensor_as_written():
+    text = "input 28x28x1\nconv 3x3x8\nblock res f\n  conv 3x3x$f -> r\n  conv 3x3x$f s2\n  add @r\nend\nres 8 x2\ngap | dense 10"
+    message = error_of(text).diagnostics[0].message
+    assert "(from 'r (res #1, line 8)' on line 4 and from line 5) (in block 'res' called on line 8)" in message

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from cnnspec.errors import Diagnostic, SpecSyntaxError
-from cnnspec.layers.spec import Origin
+from cnnspec.layers.spec import BlockCall, Origin
 
 _HEADER = re.compile(r"^([ \t]*)block\b[ \t]*(.*)$")
 _END = re.compile(r"^[ \t]*end[ \t]*$")
@@ -203,14 +203,16 @@ class _Expander:
         local = {m.group(4) for _, body in block.body for m in _PIECE.finditer(body) if m.group(4)}
         uses_input = any(m.group(2) == BLOCK_INPUT for _, body in block.body for m in _PIECE.finditer(body))
         self.active.append(name)
+        written = tuple((param, arguments[param]) for param in block.params)
         for _ in range(repeat):
             self.calls += 1
+            this = BlockCall(name, *where, self.calls, written)
             renamed = {n: f"{n}__{self.calls}" for n in local}
             if uses_input:
                 renamed[BLOCK_INPUT] = self.name_previous(number)
             for body_number, body in block.body:
                 if body.strip():
-                    self.line(body, body_number, arguments, renamed, (*calls, (name, number)))
+                    self.line(body, body_number, arguments, renamed, (*calls, this))
         self.active.pop()
         if output:
             self.name_last(output.group(1))
@@ -228,7 +230,7 @@ class _Expander:
             named = _OUTPUT.search(code)
             if named:
                 return named.group(1)
-            self.calls += 1
+            self.calls += 1  # the call's number + 1: cnnspec.layers.provenance finds the call by it
             label = f"in__{self.calls}"
             self.out[index] = (code + f" -> {label}" + text[len(code):], origin)
             return label

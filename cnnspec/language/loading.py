@@ -47,7 +47,10 @@ def located(spec: Spec, text: str, origins) -> Spec:
         return origins[span.line - 1].span(span.column) if 0 < span.line <= len(origins) else span
 
     layers = tuple(dataclasses.replace(layer, span=moved(layer.span)) for layer in spec.layers)
-    return dataclasses.replace(spec, text=text, layers=layers, input_span=moved(spec.input_span))
+    calls = tuple(origins[layer.span.line - 1].calls if 0 < layer.span.line <= len(origins) else ()
+                  for layer in spec.layers)
+    return dataclasses.replace(spec, text=text, layers=layers, input_span=moved(spec.input_span),
+                               calls=calls if any(calls) else ())
 
 
 def relocate(diagnostic: Diagnostic, origins, text: str) -> Diagnostic:

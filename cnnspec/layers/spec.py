@@ -56,15 +56,36 @@ class Span:
 NOWHERE = Span(0, 0)
 
 
+@dataclass(frozen=True, slots=True)
+class BlockCall:
+    """One expansion of a block (`cnnspec.language.blocks`): the block, the line and column
+    of the call, the call's number in the spec (each copy of `xN` is a call of its own) and
+    its arguments as the body saw them, defaults included, in the block's order."""
+
+    block: str
+    line: int
+    column: int
+    number: int
+    arguments: tuple[tuple[str, str], ...] = ()
+
+    def text(self) -> str:
+        """The call as a one-line label: `bottleneck 64 256 s=1`.
+
+        >>> BlockCall("res", 3, 1, 1, (("f", "64"), ("s", "2"))).text()
+        'res f=64 s=2'
+        """
+        return " ".join([self.block, *(f"{name}={value}" for name, value in self.arguments)])
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a line of a spec's expanded text was written: its line in the source, the
     (expanded column, source column) where each stretch of it starts, and the block calls
-    (name, call line) it came through, outermost first (`cnnspec.language.blocks`)."""
+    it came through, outermost first."""
 
     line: int
     columns: tuple[tuple[int, int], ...]
-    calls: tuple[tuple[str, int], ...] = ()
+    calls: tuple[BlockCall, ...] = ()
 
     def span(self, column: int) -> Span:
         """The source span of `column` of this expanded line."""
@@ -74,7 +95,7 @@ class Origin:
     def locate(self, column: int) -> tuple[int, int, str]:
         """(line, column) in the source, and ' (in block 'b' called on line N)' or ''."""
         start, source = max((c for c in self.columns if c[0] <= column), default=(1, 1))
-        where = "".join(f" (in block '{name}' called on line {line})" for name, line in reversed(self.calls[-1:]))
+        where = "".join(f" (in block '{call.block}' called on line {call.line})" for call in self.calls[-1:])
         return self.line, source + (column - start), where
 
 
@@ -114,6 +135,9 @@ class Spec:
     # indices of the layers it reads (-1: the input), and the name its output was given.
     inputs: tuple[tuple[int, ...], ...] = ()
     labels: tuple[str | None, ...] = ()
+    # Per layer, the block calls that wrote it, outermost first (empty for a spec without
+    # blocks): what emit's functions, draw's collapsed boxes and the editor's hover follow.
+    calls: tuple[tuple[BlockCall, ...], ...] = field(default=(), compare=False, repr=False)
 
     def diagnostic(self, message: str, span: Span, severity: str = "error", code: str | None = None) -> Diagnostic:
         """A diagnostic at `span` of this spec's source, with the line for its caret."""

@@ -3,6 +3,8 @@
 Built offline (`weights=None`): equal total, trainable and non-trainable parameters, equal
 output shape, equal multisets of weight-tensor shapes and the same dropouts (rates and noise
 shapes, in order); and `cnnspec verify` agrees on every row of each spec's own model.
+Where a spec writes Keras's tensor operations as layers (MobileNetV3), the two models, given
+the same weights, compute the same logits.
 """
 
 from collections import Counter
@@ -67,3 +69,31 @@ def test_zoo_spec_is_the_keras_application(stem):
     from keras_views import keras_summary
 
     assert keras_summary(model) == render_summary(analysis, "keras")  # "Connected to" and all
+
+
+# Specs that write some of Keras's tensor operations as layers: MobileNetV3's gate
+# `ReLU(6.0)(x + 3.0) * (1.0 / 6.0)` as `activation hard_sigmoid`, its `ReLU()` as `activation relu`.
+SAME_FUNCTION = ("mobilenetv3small", "mobilenetv3large")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", SAME_FUNCTION)
+def test_zoo_spec_computes_what_keras_computes(stem):
+    """Keras's weights, perturbed, copied into the spec's model in order: the same logits on the same images."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+    from cnnspec import to_keras
+
+    analysis = analyze(load(APPLICATIONS[stem]))
+    keras.backend.clear_session(free_memory=False)
+    reference = getattr(keras.applications, KERAS_NAMES[stem])(weights=None)
+    model = to_keras(analysis.spec, analysis=analysis)
+    rng = np.random.default_rng(3)
+    weights = [w.numpy() + (0 if "variance" in w.path else rng.normal(0, 0.05, w.shape).astype("float32"))
+               for w in reference.weights]  # moving means and learned shifts away from 0, so every term counts
+    reference.set_weights(weights)
+    model.set_weights(weights)  # raises unless the shapes agree one by one, in order
+    images = rng.uniform(0, 255, (2, 224, 224, 3)).astype("float32")
+    logits = [keras.ops.convert_to_numpy(keras.Model(m.input, m.layers[-2].output)(images)) for m in (model, reference)]
+    assert logits[1].std() > 0.01  # not a constant the two could agree on by accident
+    np.testing.assert_allclose(logits[0], logits[1], rtol=0, atol=1e-5)

@@ -62,7 +62,8 @@ class Dropout(Weightless):
 
     def effect(self, shape, output):
         if self.persample:
-            return "Zeroes a random sample's whole map while training (none when testing): stochastic depth"
+            return ("Zeroes whole samples' maps at random while training, as stochastic depth drops a residual "
+                    "branch (none when testing)")
         return "Zeroes random values in place while training (none when testing)"
 
     @classmethod

@@ -34,6 +34,17 @@ def dropouts(model) -> tuple[list, list]:
     return [layer.rate for layer in layers], [layer.noise_shape for layer in layers]
 
 
+def built(stem: str):
+    """The spec's analysis, its Keras model and Keras's application, built offline."""
+    keras = pytest.importorskip("keras")
+    from cnnspec import to_keras
+
+    analysis = analyze(load(APPLICATIONS[stem]))
+    keras.backend.clear_session(free_memory=False)
+    reference = getattr(keras.applications, KERAS_NAMES[stem])(weights=None)
+    return analysis, to_keras(analysis.spec, analysis=analysis), reference
+
+
 def test_every_zoo_spec_names_its_application():
     assert APPLICATIONS and set(APPLICATIONS) <= set(KERAS_NAMES)
 
@@ -47,14 +58,9 @@ def test_zoo_spec_checks_without_keras(stem):
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", sorted(APPLICATIONS))
 def test_zoo_spec_is_the_keras_application(stem):
-    keras = pytest.importorskip("keras")
-    from cnnspec import to_keras
     from cnnspec.compiler.verify import compare
 
-    analysis = analyze(load(APPLICATIONS[stem]))
-    keras.backend.clear_session(free_memory=False)
-    reference = getattr(keras.applications, KERAS_NAMES[stem])(weights=None)
-    model = to_keras(analysis.spec, analysis=analysis)
+    analysis, model, reference = built(stem)
     assert (analysis.total_params, analysis.trainable_params, analysis.non_trainable_params) == (
         reference.count_params(), sum(w.numpy().size for w in reference.trainable_weights),
         sum(w.numpy().size for w in reference.non_trainable_weights),
@@ -82,12 +88,8 @@ def test_zoo_spec_computes_what_keras_computes(stem):
     """Keras's weights, perturbed, copied into the spec's model in order: the same logits on the same images."""
     keras = pytest.importorskip("keras")
     import numpy as np
-    from cnnspec import to_keras
 
-    analysis = analyze(load(APPLICATIONS[stem]))
-    keras.backend.clear_session(free_memory=False)
-    reference = getattr(keras.applications, KERAS_NAMES[stem])(weights=None)
-    model = to_keras(analysis.spec, analysis=analysis)
+    _, model, reference = built(stem)
     rng = np.random.default_rng(3)
     weights = [w.numpy() + (0 if "variance" in w.path else rng.normal(0, 0.05, w.shape).astype("float32"))
                for w in reference.weights]  # moving means and learned shifts away from 0, so every term counts

@@ -214,8 +214,8 @@ class _Expander:
                 if body.strip():
                     self.line(body, body_number, arguments, renamed, (*calls, this))
         self.active.pop()
-        if output:
-            self.name_last(output.group(1))
+        if output:  # inside a body, the call's output is one of the body's own names
+            self.name_last(names.get(output.group(1), output.group(1)))
 
     def name_previous(self, number: int) -> str:
         """The name of the tensor the next line reads: the last line's own, or one given to it."""

@@ -245,6 +245,15 @@ class _Expander:
                 return
 
 
+def definitions(text: str, source: str = "<string>") -> dict[str, Block]:
+    """The blocks `text` defines, by name (none when it defines none)."""
+    if not has_blocks(text):
+        return {}
+    expander = _Expander(text, source)
+    expander.definitions()
+    return expander.blocks
+
+
 def expand(text: str, source: str = "<string>") -> Expansion | None:
     """The text with every block call expanded, or None when it defines no block."""
     if not has_blocks(text):

@@ -44,7 +44,7 @@ INPUT_SHAPE = $input_shape
 CLASSES = $classes
 
 
-def build_model():
+${functions}def build_model():
     """The network: $total_params parameters ($trainable_params trainable)."""
     # One seed for all random initialisation, as in the report; it also fixes the output
     # layer's default initialiser, which takes no seed of its own.
@@ -104,13 +104,7 @@ def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
     check_trainable_on_mnist(analysis)
     spec = analysis.spec
     calls = layer_calls(spec, tuple(row.name for row in analysis.rows))
-    if spec.inputs:
-        from cnnspec.training.graph_script import functional_model
-
-        model = functional_model(spec, calls, analysis.rows, _comment, _call_text, python_literal)
-    else:
-        layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
-        model = _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))
+    functions, model = _model(spec, calls, analysis.rows)
     return _SCRIPT.substitute(
         title=_prose(spec.name) or "A network",
         source=_prose(spec.source),
@@ -126,7 +120,33 @@ def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
         total_params=f"{analysis.total_params:,}",
         trainable_params=f"{analysis.trainable_params:,}",
         model=model,
+        functions=functions,
     )
+
+
+def _model(spec, calls, rows) -> tuple[str, str]:
+    """(functions, build_model's body): one function per block where the spec has blocks
+    (`block_script`), else a Sequential list of layers for a chain, one assignment per
+    layer for a graph (`graph_script`)."""
+    if any(spec.calls):
+        from cnnspec.language.blocks import definitions
+        from cnnspec.training.block_plan import NotContiguous
+        from cnnspec.training.block_script import block_functions
+
+        try:
+            functions, body = block_functions(spec, calls, rows, _comment, _call_text, python_literal,
+                                              definitions(spec.text, spec.source))
+            if spec.inputs:
+                return functions, body
+            return functions, _SEQUENTIAL.substitute(layers=body, name=python_literal(spec.name))
+        except NotContiguous:
+            pass
+    if not spec.inputs:
+        layers = "\n".join(_layer(call, row) for call, row in zip(calls, rows))
+        return "", _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))
+    from cnnspec.training.graph_script import functional_model
+
+    return "", functional_model(spec, calls, rows, _comment, _call_text, python_literal)
 
 
 def python_literal(value) -> str:

@@ -258,3 +258,34 @@ def test_random_block_specs_emit_the_model_to_keras_builds(text, tmp_path_factor
     for block, count in calls_per_block(analysis.spec).items():
         assert functions_and_calls(source, module, block) == (1, count), (block, text)
     builds_what_to_keras_builds(analysis, module)
+
+
+ZOO_WITH_BLOCKS = ["densenet121", "efficientnetb0", "inceptionv3", "mobilenet", "mobilenetv2", "resnet50",
+                   "resnet50v2", "xception"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ZOO_WITH_BLOCKS)
+def test_the_zoo_emits_functions_that_build_what_to_keras_builds(stem, tmp_path, monkeypatch):
+    # The zoo's inputs are ImageNet's, not MNIST's: only the script's training part needs MNIST.
+    pytest.importorskip("keras")
+    from cnnspec.training import keras_script
+
+    monkeypatch.setattr(keras_script, "check_trainable_on_mnist", lambda analysis: None)
+    analysis, source, module = emitted((ROOT / "specs" / "zoo" / f"{stem}.cnn").read_text(), tmp_path)
+    assert source.count("\ndef ") == len(definitions_used(analysis.spec)) + 4  # build_model, load, prepare, main
+    builds_what_to_keras_builds(analysis, module)
+
+
+def definitions_used(spec) -> set[str]:
+    return {call.block for calls in spec.calls for call in calls}
+
+
+def test_the_readme_shows_what_emit_writes_for_the_residual_spec():
+    readme = (ROOT / "README.md").read_text()
+    source = generate(analyze(load(ROOT / "specs" / "residual.cnn")))
+    start = readme.index("`specs/residual.cnn` emits:")
+    shown = re.findall(r"```python\n(.*?)\n```", readme[start:], re.DOTALL)[:2]
+    assert len(shown) == 2 and "def res(" in shown[0]
+    for excerpt in shown:
+        assert excerpt in source

@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnnspec import analyze, load, parse
+from cnnspec.training.block_script import RESERVED
+from cnnspec.training.graph_script import variable
 from cnnspec.training.keras_script import LINE_LENGTH, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +99,25 @@ drop 5
 gap | dense 10
 """
 
+HOSTILE_NAMES = """\
+input 28x28x1
+conv 3x3x4 -> down1
+conv 3x3x4 -> down2
+block layers names x print=relu
+  conv 3x3x$names $print -> inputs
+  concat @$x -> f
+  conv 1x1x4 @f
+end
+block main f
+  layers $f down1 -> print
+  add @print @in
+end
+layers 4 down2 -> layers
+layers 4 down1 print=tanh
+main 4 x2
+gap | dense 10
+"""
+
 CASES = {
     "residual": (ROOT / "specs" / "residual.cnn").read_text(),
     "nested": NESTED,
@@ -105,6 +126,7 @@ CASES = {
     "outer-name": OUTER_NAME,
     "varying": VARYING,
     "unexpressible-argument": UNEXPRESSIBLE_ARGUMENT,
+    "hostile-names": HOSTILE_NAMES,
 }
 
 
@@ -142,6 +164,7 @@ def builds_what_to_keras_builds(analysis, module) -> None:
 def functions_and_calls(source: str, module, block: str) -> tuple[int, int]:
     """How many times the source defines `block`'s function, and how many times building
     the model calls it (each function looked up by name when called, so a wrapper counts)."""
+    block = variable(block) + "_" * (variable(block) in RESERVED)  # `layers` is the module's
     defined = len(re.findall(rf"^def {block}\(", source, re.MULTILINE))
     counted = []
     function = getattr(module, block, None)
@@ -196,6 +219,13 @@ def test_a_value_no_parameter_gives_is_a_keyword_argument_of_the_call():
     assert "def drop(*, rate, names):" in source and "    return [\n" in source
     assert "layers.Dropout(rate, seed=SEED, name=names[1])," in source
     assert "*drop(rate=0.25, names=" in source and "*drop(rate=0.5, names=" in source
+
+
+def test_names_that_would_clash_in_python_are_escaped():
+    source = generate(analyze(parse(HOSTILE_NAMES)))
+    assert "def layers_(inputs, x_, names_, print_=\"relu\", *, names):" in source  # @$x reads x_
+    assert "inputs_ = layers.Conv2D(" in source and "def main_(inputs, down1, f, *, names):" in source
+    assert "layers__ = layers_(down2, down2, 4, names=" in source
 
 
 def test_a_nested_block_is_a_function_calling_a_function():

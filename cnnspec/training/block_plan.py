@@ -277,7 +277,7 @@ class Planner:
                     outer.append(tuple(self._reads(run[k])[position] for run in runs))
             entries.append(entry)
         if function is not None:
-            self._tensor_parameters(function, calls, entries, sites, outer)
+            self._tensor_parameters(function, calls, entries, sites, outer, params)
         else:  # build_model: what no layer made is the model's input
             for k, position in sites:
                 entries[k].reads[position] = Name(INPUTS)
@@ -362,23 +362,35 @@ class Planner:
         self._extras[extra] = values
         return Name(extra)
 
-    def _tensor_parameters(self, function: Function, calls, entries, sites, outer) -> None:
+    def _tensor_parameters(self, function: Function, calls, entries, sites, outer, params: dict) -> None:
         """One parameter per tensor read from outside, two only where some call tells them apart."""
         groups: dict[tuple, str] = {}
+        values = {part.name for entry in entries for part in _names_in(entry)}
         inputs = tuple(call.start - 1 for call in calls)
         if inputs in outer:
             groups[inputs] = INPUTS
         for targets in outer:
             if targets not in groups:
-                labels = {self.spec.labels[t] if t >= 0 and self.spec.labels else "input" for t in targets}
-                base = labels.pop() if len(labels) == 1 and None not in labels else "tensor"
-                groups[targets] = self._unique(self.variable(_CALL_NAME.sub("", base)), self._taken | set(groups.values()))
+                labels = [self.spec.labels[t] if t >= 0 and self.spec.labels else "input" for t in targets]
+                base = self._tensor_name(labels, calls)
+                # `@$x` reads the tensor parameter `x` names: the block's parameter, as a tensor
+                given = [python for python, (_, raw) in params.items() if raw == base and python not in values]
+                groups[targets] = given[0] if given and given[0] not in groups.values() else self._unique(
+                    self.variable(base), self._taken | set(groups.values()))
         self._taken |= set(groups.values())
         for (k, position), targets in zip(sites, outer):
             entries[k].reads[position] = Name(groups[targets])
         function.tensors = list(groups.values())
         for index, call in enumerate(calls):
             function.targets[call.number] = tuple(targets[index] for targets in groups)
+
+    @staticmethod
+    def _tensor_name(labels: list, calls: list[Call]) -> str:
+        """The name a body reads an outer tensor by: `@skip`'s `skip`, or `x` for `@$x`."""
+        if len(set(labels)) == 1 and labels[0] is not None:
+            return _CALL_NAME.sub("", labels[0])
+        given = [p for p, _ in calls[0].arguments if all(dict(c.arguments)[p] == l for c, l in zip(calls, labels))]
+        return given[0] if given else "tensor"
 
     def _name_variables(self, entries: list[Entry], top: bool) -> None:
         """Each entry's variable: its label as written, else `x`, renamed where a later
@@ -431,8 +443,8 @@ def expression(values: list, params: dict, line: str):
 
 
 def _names_in(entry: Entry):
-    """The parameter names an entry's arguments use."""
-    stack = [*entry.args, *(value for _, value in entry.kwargs), *entry.reads]
+    """The parameter names an entry's value arguments use."""
+    stack = [*entry.args, *(value for _, value in entry.kwargs)]
     while stack:
         part = stack.pop()
         if isinstance(part, Name):

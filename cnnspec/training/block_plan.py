@@ -156,6 +156,16 @@ def python_value(text: str):
     return text
 
 
+def positional_name(layer: str, position: int) -> str:
+    """Keras's name for positional argument `position` of `layer`.
+
+    >>> positional_name("Conv2D", 1), positional_name("Cropping2D", 0)
+    ('kernel_size', 'argument0')
+    """
+    names = _POSITIONAL.get(layer, ())
+    return names[position] if position < len(names) else f"argument{position}"
+
+
 def same(a, b) -> bool:
     """Equal and of one type (1 is not 1.0 or True: the emitted literal must be the value)."""
     if isinstance(a, tuple) and isinstance(b, tuple):
@@ -227,8 +237,8 @@ class Planner:
     def _function(self, block: str) -> Function | None:
         calls = self.instances[block]
         for call in calls:  # only a call's output may be read from outside it
-            inside = range(call.start, call.end)
-            if any(not self.readers.get(t, set()) <= set(inside) for t in range(call.start, call.output)):
+            inside = set(range(call.start, call.end))
+            if any(not self.readers.get(t, set()) <= inside for t in range(call.start, call.output)):
                 return None
         definition = self.blocks[block]
         function = Function(block, self.names[block])
@@ -247,7 +257,8 @@ class Planner:
         function.body = scope
         used = {part.name for entry in scope.entries for part in _names_in(entry)}
         ordered = [p for p in params if p in used]
-        function.values = [p for p in ordered if p not in function.defaults] + [p for p in ordered if p in function.defaults]
+        # Python wants parameters with defaults last; calls name those (`s=2`), as a spec may
+        function.values = sorted(ordered, key=lambda p: p in function.defaults)
         for index, call in enumerate(calls):
             function.arguments[call.number] = {
                 **{p: params[p][0][index] for p in function.values},
@@ -295,7 +306,8 @@ class Planner:
     def _entry(self, items, calls, params, outputs, top) -> Entry | None:
         """Entry k of a scope, the same in every call, or None."""
         first = items[0]
-        kinds = {(i.block, i.end - i.start) if isinstance(i, Call) else ("", self.layer_calls[i].layer) for i in items}
+        kinds = {(i.block, i.end - i.start) if isinstance(i, Call) else ("", self.layer_calls[i].layer)
+                 for i in items}
         if len(kinds) != 1 or len({type(i) for i in items}) != 1:
             return None
         reads = []
@@ -313,7 +325,8 @@ class Planner:
         # is no name of the body: the variable is then `x`, which naming keeps faithful.
         labels = {self._label(self._output(item), top) for item in items}
         labels = labels if len(labels) == 1 else {None}
-        offsets = {(self._start(item) - call.start, self._output(item) + 1 - call.start) for item, call in zip(items, calls)}
+        offsets = {(self._start(item) - call.start, self._output(item) + 1 - call.start)
+                   for item, call in zip(items, calls)}
         if len(offsets) != 1:
             return None
         line = self.lines[self._line(first) - 1] if 0 < self._line(first) <= len(self.lines) else ""
@@ -321,7 +334,7 @@ class Planner:
             function = self.functions[first.block]
             values = [[function.arguments[item.number][p] for item in items] for p in function.values]
             extras = [[function.arguments[item.number][e] for item in items] for e in function.extras]
-            args = [self._express(v, params, line, f"{function.name}_{p}") for v, p in zip(values, function.values)]
+            args = [self._express(v, params, line, p) for v, p in zip(values, function.values)]
             kwargs = [(e, self._express(v, params, line, e)) for v, e in zip(extras, function.extras)]
             entry = Entry(None, function, reads, args, kwargs, offsets.pop(), self._line(first), labels.pop(),
                           calls=tuple(items))
@@ -330,9 +343,8 @@ class Planner:
         keys = {tuple(key for key, _ in call.kwargs if key != "name") for call in made}
         if len(keys) != 1 or len({len(call.args) for call in made}) != 1:
             return None
-        names = _POSITIONAL.get(made[0].layer, ())
         args = [
-            self._express([call.args[p] for call in made], params, line, names[p] if p < len(names) else f"argument{p}")
+            self._express([call.args[p] for call in made], params, line, positional_name(made[0].layer, p))
             for p in range(len(made[0].args))
         ]
         kwargs = [
@@ -375,8 +387,10 @@ class Planner:
                 base = self._tensor_name(labels, calls)
                 # `@$x` reads the tensor parameter `x` names: the block's parameter, as a tensor
                 given = [python for python, (_, raw) in params.items() if raw == base and python not in values]
-                groups[targets] = given[0] if given and given[0] not in groups.values() else self._unique(
-                    self.variable(base), self._taken | set(groups.values()))
+                taken = self._taken | set(self._extras) | set(groups.values())
+                free = given and given[0] not in set(self._extras) | set(groups.values())
+                groups[targets] = given[0] if free else self._unique(
+                    self.variable(base), taken)
         self._taken |= set(groups.values())
         for (k, position), targets in zip(sites, outer):
             entries[k].reads[position] = Name(groups[targets])
@@ -389,14 +403,16 @@ class Planner:
         """The name a body reads an outer tensor by: `@skip`'s `skip`, or `x` for `@$x`."""
         if len(set(labels)) == 1 and labels[0] is not None:
             return _CALL_NAME.sub("", labels[0])
-        given = [p for p, _ in calls[0].arguments if all(dict(c.arguments)[p] == l for c, l in zip(calls, labels))]
+        given = [param for param, _ in calls[0].arguments
+                 if all(dict(call.arguments)[param] == label for call, label in zip(calls, labels))]
         return given[0] if given else "tensor"
 
     def _name_variables(self, entries: list[Entry], top: bool) -> None:
         """Each entry's variable: its label as written, else `x`, renamed where a later
         assignment would hide it from a reader."""
+        taken = self._taken | set(self._extras)
         for entry in entries:
-            entry.variable = self._unique(self.variable(entry.label), self._taken) if entry.label else "x"
+            entry.variable = self._unique(self.variable(entry.label), taken) if entry.label else "x"
         while True:
             bound, hidden = {}, set()
             for k, entry in enumerate(entries):
@@ -406,7 +422,7 @@ class Planner:
                 bound[entry.variable] = k
             if not hidden:
                 return
-            used = {entry.variable for entry in entries} | self._taken
+            used = {entry.variable for entry in entries} | taken
             for k in sorted(hidden):
                 number = 1
                 while f"{entries[k].variable}_{number}" in used:
@@ -437,7 +453,8 @@ def expression(values: list, params: dict, line: str):
         return Name(matches[0])
     if isinstance(first, tuple) and first and all(isinstance(v, tuple) and len(v) == len(first) for v in values):
         parts = tuple(expression([v[i] for v in values], params, line) for i in range(len(first)))
-        if all(part is not None for part in parts) and (not constant or any(isinstance(p, Name) for p in parts)):
+        # a constant tuple is a literal unless a parameter gives one of its elements
+        if None not in parts and (not constant or any(isinstance(part, Name) for part in parts)):
             return Elements(parts)
     return Literal(first) if constant else None
 

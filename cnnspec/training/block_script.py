@@ -14,15 +14,15 @@ import builtins
 from dataclasses import dataclass, replace
 
 from cnnspec.render.keras_table import shape_text
-from cnnspec.training.block_plan import Elements, Entry, Function, Literal, Local, Name, Planner, Scope
+from cnnspec.training.block_plan import Elements, Entry, Function, Literal, Local, Name, Planner, Scope, same
 from cnnspec.training.graph_script import INDENT, TAKEN, variable
 
 LINE_LENGTH = 88
 # The script's own module-level names, and Python's builtins that it calls: no block's
 # function may take them.
-RESERVED = TAKEN | {"build_model", "SEED", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "INPUT_SHAPE", "CLASSES"} | set(
-    dir(builtins)
-)
+RESERVED = TAKEN | set(dir(builtins)) | {
+    "build_model", "SEED", "EPOCHS", "BATCH_SIZE", "LEARNING_RATE", "INPUT_SHAPE", "CLASSES",
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class _Writer:
 
     def _signature(self, function: Function) -> str:
         pieces = [] if self.chain else [*function.tensors]
-        pieces += [f"{p}={self.literal(function.defaults[p])}" if p in function.defaults else p for p in function.values]
+        pieces += [f"{p}={self.literal(function.defaults[p])}" if p in function.defaults else p
+                   for p in function.values]
         pieces += ["*", *function.extras, "names"]
         one_line = f"def {function.name}({', '.join(pieces)}):"
         if len(one_line) <= LINE_LENGTH:
@@ -152,7 +153,7 @@ class _Writer:
         for param, value in zip(function.values, entry.args):
             if param not in function.defaults:
                 pieces.append(self._source(value))
-            elif not (isinstance(value, Literal) and _equal(value.value, function.defaults[param])):
+            elif not (isinstance(value, Literal) and same(value.value, function.defaults[param])):
                 pieces.append(f"{param}={self._source(value)}")
         pieces += [f"{key}={self._source(value)}" for key, value in entry.kwargs]
         if top:
@@ -173,10 +174,6 @@ class _Writer:
             lines += [f"{inner}names=(", _filled([n + "," for n in names], inner + INDENT), f"{inner}),"]
         lines.append(f"{indent}){after}")
         return "\n".join(lines)
-
-
-def _equal(a, b) -> bool:
-    return type(a) is type(b) and a == b
 
 
 def _filled(pieces: list[str], indent: str) -> str:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from cnnspec.render.keras_table import shape_text
 from cnnspec.training.block_plan import Elements, Entry, Function, Literal, Local, Name, Planner, Scope, same
 from cnnspec.training.graph_script import INDENT, TAKEN, variable
+from cnnspec.training.script_lines import LINE_LENGTH, wrapped
 
-LINE_LENGTH = 88
 # The script's own module-level names, and Python's builtins that it calls: no block's
 # function may take them.
 RESERVED = TAKEN | set(dir(builtins)) | {
@@ -81,7 +81,7 @@ class _Writer:
         one_line = f"def {function.name}({', '.join(pieces)}):"
         if len(one_line) <= LINE_LENGTH:
             return one_line
-        return f"def {function.name}(\n{_filled([p + ',' for p in pieces], INDENT)}\n):"
+        return f"def {function.name}(\n{wrapped(pieces, INDENT)}\n):"
 
     def scope(self, scope: Scope, top: bool) -> list[str]:
         """One assignment per entry (a chain: one list item per entry), with comments."""
@@ -167,23 +167,10 @@ class _Writer:
         if len(one_line) <= LINE_LENGTH:
             return one_line
         inner = indent + INDENT
-        lines = [opening, _filled([p + "," for p in pieces], inner)] if pieces else [opening]
+        lines = [opening, wrapped(pieces, inner)] if pieces else [opening]
         if names is None or len(f"{inner}names={names_text},") <= LINE_LENGTH:
             lines.append(f"{inner}names={names_text},")
         else:
-            lines += [f"{inner}names=(", _filled([n + "," for n in names], inner + INDENT), f"{inner}),"]
+            lines += [f"{inner}names=(", wrapped(names, inner + INDENT), f"{inner}),"]
         lines.append(f"{indent}){after}")
         return "\n".join(lines)
-
-
-def _filled(pieces: list[str], indent: str) -> str:
-    """Pieces filled greedily into lines of at most LINE_LENGTH."""
-    lines, current = [], ""
-    for piece in pieces:
-        candidate = f"{current} {piece}" if current else f"{indent}{piece}"
-        if current and len(candidate) > LINE_LENGTH:
-            lines.append(current)
-            candidate = f"{indent}{piece}"
-        current = candidate
-    lines.append(current)
-    return "\n".join(lines)

@@ -14,8 +14,8 @@ from cnnspec.compiler.calls import LayerCall, layer_calls
 from cnnspec.layers.keras_args import Seed, Seeded
 from cnnspec.render.keras_table import shape_text
 from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, Recipe, check_trainable_on_mnist
+from cnnspec.training.script_lines import LINE_LENGTH, wrapped
 
-LINE_LENGTH = 88
 LAYER_INDENT = " " * 12
 
 _SCRIPT = Template('''\
@@ -180,25 +180,12 @@ def _call_text(call: LayerCall, indent: str, before: str = "", after: str = "") 
     one_line = f"{indent}{before}layers.{call.layer}({', '.join(pieces)}){after}"
     if len(one_line) <= LINE_LENGTH:
         return one_line
-    return f"{indent}{before}layers.{call.layer}(\n{_wrapped(pieces, indent + '    ')}\n{indent}){after}"
+    return f"{indent}{before}layers.{call.layer}(\n{wrapped(pieces, indent + '    ')}\n{indent}){after}"
 
 
 def _layer(call: LayerCall, row: LayerRow) -> str:
     """One list item: a comment with the row as `model.summary()` shows it, then the call."""
     return f"{_comment(row, LAYER_INDENT)}\n{_call_text(call, LAYER_INDENT, after=',')}"
-
-
-def _wrapped(pieces: list[str], indent: str) -> str:
-    """Arguments filled greedily into lines of at most LINE_LENGTH, each ending in a comma."""
-    lines, current = [], ""
-    for piece in pieces:
-        candidate = f"{current} {piece}," if current else f"{indent}{piece},"
-        if current and len(candidate) > LINE_LENGTH:
-            lines.append(current)
-            candidate = f"{indent}{piece},"
-        current = candidate
-    lines.append(current)
-    return "\n".join(lines)
 
 
 def _prose(text: str) -> str:

@@ -58,6 +58,8 @@ class NotContiguous(Exception):
     """A call's layers are not one run of the layer order: no function can write it."""
 
 
+# What writes an argument: a value the same in every call, a parameter of the function,
+# or a tuple of those (`strides=(s, s)`).
 @dataclass(frozen=True)
 class Literal:
     value: object
@@ -98,10 +100,10 @@ class Entry:
 
 @dataclass
 class Scope:
-    """The body of a function (or of `build_model`): its entries, in order."""
+    """The body of a function (or of `build_model`): its entries, in order; the last one's
+    output is what it returns."""
 
     entries: list[Entry]
-    output: int  # the entry whose output is returned
 
 
 @dataclass
@@ -235,6 +237,7 @@ class Planner:
         return out
 
     def _function(self, block: str) -> Function | None:
+        """The function every call of `block` is, or None (then the block is written flat)."""
         calls = self.instances[block]
         for call in calls:  # only a call's output may be read from outside it
             inside = set(range(call.start, call.end))
@@ -293,7 +296,7 @@ class Planner:
             for k, position in sites:
                 entries[k].reads[position] = Name(INPUTS)
         self._name_variables(entries, top)
-        return Scope(entries, len(entries) - 1)
+        return Scope(entries)
 
     def _output(self, item) -> int:
         return item.output if isinstance(item, Call) else item
@@ -308,7 +311,7 @@ class Planner:
         first = items[0]
         kinds = {(i.block, i.end - i.start) if isinstance(i, Call) else ("", self.layer_calls[i].layer)
                  for i in items}
-        if len(kinds) != 1 or len({type(i) for i in items}) != 1:
+        if len(kinds) != 1 or len({type(i) for i in items}) != 1 or len({len(self._reads(i)) for i in items}) != 1:
             return None
         reads = []
         for position in range(len(self._reads(first))):

@@ -46,7 +46,7 @@ def block_functions(spec, calls, rows, comment, call_text, python_literal, block
         return text, "\n".join(writer.scope(scope, top=True))
     lines = [f"{INDENT}inputs = keras.Input(shape=INPUT_SHAPE, name={python_literal(rows[0].inputs[0])})"]
     lines += writer.scope(scope, top=True)
-    lines.append(f"{INDENT}return keras.Model(inputs, {scope.entries[scope.output].variable}, "
+    lines.append(f"{INDENT}return keras.Model(inputs, {scope.entries[-1].variable}, "
                  f"name={python_literal(spec.name)})")
     return text, "\n".join(lines)
 

@@ -283,3 +283,52 @@ def test_a_sweep_takes_choices_inside_a_block_and_in_its_arguments():
                       .replace("res 8 x2", "res {8,16} x2"))
     params = sorted(analyze(parse(variant.text)).total_params for variant in variants)
     assert len(params) == 4 and len(set(params)) == 4
+
+
+# --- names a block made, as the user wrote them (issue 11) ---------------------------------
+
+
+def test_a_block_made_name_reads_as_written_with_the_call_that_made_it():
+    from cnnspec.layers.provenance import Written
+
+    spec = parse(BLOCKS)
+    written = Written(spec)
+    shown = [written.name(label) for label in spec.labels if label]
+    assert shown == ["in (res #1, line 9)", "r (res #1, line 9)", "in (res #2, line 9)", "r (res #2, line 9)",
+                     "in (res #3, line 10)", "r (res #3, line 10)", "out"]  # x2: two calls, each its number
+    assert [written.statement(layer) for layer in spec.layers if layer.merges][1] == "add @r (res #2, line 9)"
+    once = parse("conv 3x3x4\nblock res f\n  conv 3x3x$f -> r\n  add @r @in\nend\nres 4\ngap | dense 10")
+    assert [Written(once).name(label) for label in once.labels if label] == ["in (res, line 6)", "r (res, line 6)"]
+    nested = parse("block a f\n  conv 1x1x$f\n  add @in\nend\nblock b\n  a 4\n  a 4\nend\nconv 3x3x4\nb x2\ngap | dense 10")
+    shown = [Written(nested).statement(layer) for layer in nested.layers if layer.merges]
+    assert shown == ["add @in (a #1, line 6)", "add @in (a #2, line 7)", "add @in (a #3, line 6)", "add @in (a #4, line 7)"]
+    own = parse("conv 3x3x4 -> my__1\nconv 3x3x4\nadd @my__1\ngap | dense 10")  # no block: a name as it is
+    assert Written(own).name("my__1") == "my__1" and Written(own).statement(own.layers[2]) == "add @my__1"
+
+
+def test_every_view_shows_block_made_names_as_written():
+    from cnnspec.analysis.diff import diff
+    from cnnspec.render.diagram import layout
+    from cnnspec.render.diff import diff_dict, render_diff
+
+    text = BLOCKS.replace("conv 1x1x$f s$s linear @in", "conv 1x1x$f s$s linear @in -> spare\n  conv 1x1x$f s$s linear @in")
+    analysis = analyze(parse(text))
+    messages = [d.message for d in lint(analysis) if d.code == "unused-name"]
+    assert messages[0].startswith("'spare (res #1, line 10)' is never used; read it with @spare on a later line")
+    views = {
+        "lint": "\n".join(messages),
+        "explain": render_text(analysis, explain(analysis)),
+        "diff": render_diff(diff([analysis, analyze(parse(text.replace("res 16", "res 32")))]), "text"),
+        "draw": "\n".join(layout(analysis, blocks="expanded").labels),
+    }
+    for view, shown in views.items():
+        assert "__" not in shown, view
+        assert "@r (res #2, line 10)" in shown or view == "lint", view
+    rows = [line["layers"][0] for line in diff_dict(diff([analysis, analysis]))["rows"]]
+    assert {"statement": "add @r__1", "written": "add @r (res #1, line 10)"}.items() <= rows[5].items()  # JSON keeps both
+
+
+def test_a_merge_error_inside_a_call_names_the_tensor_as_written():
+    text = "input 28x28x1\nconv 3x3x8\nblock res f\n  conv 3x3x$f -> r\n  conv 3x3x$f s2\n  add @r\nend\nres 8 x2\ngap | dense 10"
+    message = error_of(text).diagnostics[0].message
+    assert "(from 'r (res #1, line 8)' on line 4 and from line 5) (in block 'res' called on line 8)" in message

@@ -203,3 +203,17 @@ async def test_hover_and_inlay_hints_on_a_graph_show_the_rows_shapes(client: Lan
     assert by_line[8] == "  → 28x28x8 → 28x28x8"
     assert by_line[10] == "  → 14x14x4"
     assert by_line[11] == "  → 4"
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_block_call_line_sums_each_copy_and_points_at_the_block(client: LanguageClient):
+    uri = "file:///work/residual.cnn"
+    await opened(client, (SPECS / "residual.cnn").read_text(), uri)
+    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), position(12, 2)))
+    text = hover.contents.value  # line 12: `res 16 x2`
+    assert text.startswith("**res 16 x2**: 2 calls of block `res`, defined on line 7: `block res f`")
+    assert "- res f=16 (#1, line 12): 14x14x16 → **14x14x16**, 4,640 params" in text
+    assert "- res f=16 (#2, line 12): 14x14x16 → **14x14x16**, 4,640 params" in text
+    single = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), position(14, 5)))
+    assert "1 call of block `res`" in single.contents.value  # `res 32`
+    assert "- res f=32 (#3, line 14): 7x7x32 → **7x7x32**, 18,496 params" in single.contents.value

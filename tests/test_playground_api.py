@@ -218,9 +218,16 @@ def test_a_graph_spec_gives_its_rows_with_their_inputs(client):
 
 
 def test_the_diagram_of_a_graph_spec_draws_its_skip_connections(client):
-    svg = client.post("/api/diagram", json={"text": RESIDUAL}).json()["svg"]
+    svg = client.post("/api/diagram", json={"text": RESIDUAL, "blocks": "expanded"}).json()["svg"]
     chain = client.post("/api/diagram", json={"text": MODEL3}).json()["svg"]
-    assert svg.count("<polyline") == 3 and chain.count("<polyline") == 0  # one shortcut per block call
+    links = [line for line in svg.splitlines() if line.startswith("<polyline") and "marker-end" in line]
+    assert len(links) == 3 and chain.count("<polyline") == 0  # a shortcut per call (brackets have no head)
+    assert svg.count("<polyline") > 3 + 3  # and a bracket per call and row it spans
+    collapsed = client.post("/api/diagram", json={"text": RESIDUAL}).json()["svg"]  # as `draw`: collapsed
+    assert collapsed.count("<polyline") == 0 and collapsed.count('fill="#eef3fa"') == 3  # a box per call
+    assert "res f=16 (#2, line 12)" in collapsed
+    refused = client.post("/api/diagram", json={"text": RESIDUAL, "blocks": "folded"})
+    assert refused.status_code == 400 and "collapsed" in refused.text
 
 
 def test_an_undefined_name_is_underlined_at_its_line_and_column(client):

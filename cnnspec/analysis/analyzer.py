@@ -187,6 +187,8 @@ def _origin(spec, index: int, row) -> str:
     if row is None:
         return "the input"
     label = spec.labels[index] if spec.labels else None
-    if label and "__" in label:  # a name a block call made unique: the name as written
-        label = label.split("__")[0]
+    if label and spec.calls:  # a name a block call made unique: the name as written, and the call
+        from cnnspec.layers.provenance import Written
+
+        label = Written(spec).name(label)
     return f"'{label}' on line {row.line}" if label else f"line {row.line}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from cnnspec.analysis.analyzer import Analysis, LayerRow
+from cnnspec.layers import Layer
+from cnnspec.layers.provenance import Written
 from cnnspec.layers.shapes import size_text
 
 # IR field -> how a change reads, where the field's own name does not read well
@@ -72,8 +74,9 @@ def _change(what: str, before: int, after: int, relative: bool = False) -> str:
     return text
 
 
-def layer_changes(a: LayerRow | None, b: LayerRow | None) -> tuple[str, ...]:
-    """What differs from layer `a` to layer `b`: the statement, then its consequences.
+def layer_changes(a: LayerRow | None, b: LayerRow | None, written: tuple[Written, Written] | None = None) -> tuple[str, ...]:
+    """What differs from layer `a` to layer `b`: the statement, then its consequences;
+    `written`: the two specs' names as written, where a block made them.
 
     >>> from cnnspec import analyze, parse
     >>> one, two = (analyze(parse(t)).rows[0] for t in ("conv 5x5x6", "conv 5x5x6 valid"))
@@ -82,17 +85,20 @@ def layer_changes(a: LayerRow | None, b: LayerRow | None) -> tuple[str, ...]:
     """
     if a is None and b is None:
         return ()
+    shown_a, shown_b = (w.statement for w in written) if written else (Layer.statement, Layer.statement)
     if a is None:
-        return (f"added {b.layer.statement()}",)
+        return (f"added {shown_b(b.layer)}",)
     if b is None:
-        return (f"removed {a.layer.statement()}",)
+        return (f"removed {shown_a(a.layer)}",)
     changes = []
     if type(a.layer) is not type(b.layer):
-        changes.append(f"{a.layer.statement()} -> {b.layer.statement()}")
+        changes.append(f"{shown_a(a.layer)} -> {shown_b(b.layer)}")
     else:
         for field in fields(a.layer):
             if field.compare:
                 before, after = getattr(a.layer, field.name), getattr(b.layer, field.name)
+                if field.name == "sources" and written:  # a merge's names, as written
+                    before, after = tuple(map(written[0].name, before)), tuple(map(written[1].name, after))
                 if before != after:
                     word = _FIELD_WORDS.get(field.name, field.name.replace("_", " "))
                     changes.append(f"{word} {_value(before)} -> {_value(after)}")
@@ -268,7 +274,10 @@ def diff(analyses: tuple[Analysis, ...] | list[Analysis]) -> Diff:
                 other.rows[matched[position]] if position in matched else None
                 for other, (matched, _) in zip(analyses[1:], alignments)
             )))
+    written = [Written(analysis.spec) for analysis in analyses]
     rows = tuple(
-        DiffRow(line, tuple(layer_changes(line[0], other) for other in line[1:])) for line in lines
+        DiffRow(line, tuple(layer_changes(line[0], other, (written[0], written[k]))
+                            for k, other in enumerate(line[1:], 1)))
+        for line in lines
     )
     return Diff(analyses, rows)

@@ -30,12 +30,16 @@ def _referenced(spec) -> set[str]:
 
 def unused_name(analysis) -> Iterable:
     """`-> a` on a line, and no `@a` anywhere."""
+    from cnnspec.layers.provenance import Written
+
     spec = analysis.spec
     referenced = _referenced(spec)
+    written = Written(spec)
     for index, label in enumerate(spec.labels):
         if label and label not in referenced and index != len(spec.layers) - 1:
+            name = written.as_written(label)
             yield Finding(spec.layers[index].span,
-                          f"'{label}' is never used; read it with @{label} on a later line, or drop '-> {label}'")
+                          f"'{written.name(label)}' is never used; read it with @{name} on a later line, or drop '-> {name}'")
 
 
 def unused_output(analysis) -> Iterable:

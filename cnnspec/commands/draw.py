@@ -13,6 +13,10 @@ def add_arguments(parser):
     parser.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="the image to write; its suffix picks the format (.svg or .png; a PNG "
                              "is refused past 40,000,000 pixels: write .svg then); '-': SVG on stdout")
+    parser.add_argument("--blocks", choices=("collapsed", "expanded"), default="collapsed",
+                        help="a block call as one box with its shapes and parameters (collapsed, the "
+                             "default), or as its layers, bracketed under the call (expanded); a spec "
+                             "without blocks draws the same either way")
     add_max_params_argument(parser)
 
 
@@ -36,10 +40,10 @@ def run(args) -> int:
     if to_stdout:
         from cnnspec.render.svg import render
 
-        write_stdout(render(layout(analysis)))
+        write_stdout(render(layout(analysis, args.blocks)))
         return 0
     check_file(output, "the image")  # before the (for a deep network, long) layout and drawing
-    diagram = layout(analysis)
+    diagram = layout(analysis, args.blocks)
     if output.suffix.lower() == ".svg":
         from cnnspec.render.svg import render
 

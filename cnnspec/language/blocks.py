@@ -230,7 +230,7 @@ class _Expander:
             named = _OUTPUT.search(code)
             if named:
                 return named.group(1)
-            self.calls += 1
+            self.calls += 1  # the call's number + 1: cnnspec.layers.provenance finds the call by it
             label = f"in__{self.calls}"
             self.out[index] = (code + f" -> {label}" + text[len(code):], origin)
             return label

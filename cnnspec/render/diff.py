@@ -7,6 +7,7 @@ import shutil
 import string
 
 from cnnspec.analysis.diff import Diff
+from cnnspec.layers.provenance import Written
 from cnnspec.layers.shapes import size_text
 from cnnspec.render.table import Column, Table, TABLE_FORMATS
 
@@ -50,13 +51,14 @@ def diff_table(diff: Diff) -> Table:
         for analysis in diff.analyses:
             cells += [f"input {size_text(analysis.spec.input_shape)}", None, None, None]
         rows.append(tuple(cells + ["; ".join(c) for c in header]))
+    written = [Written(analysis.spec) for analysis in diff.analyses]
     for line in diff.rows:
         cells = []
-        for row in line.rows:
+        for row, names in zip(line.rows, written):
             if row is None:
                 cells += [None, None, None, None]
             else:
-                cells += [row.layer.statement(), size_text(row.output_shape), row.params, row.macs]
+                cells += [names.statement(row.layer), size_text(row.output_shape), row.params, row.macs]
         rows.append(tuple(cells + ["; ".join(c) for c in line.changes]))
     totals = []
     for k, analysis in enumerate(diff.analyses):
@@ -68,10 +70,15 @@ def diff_table(diff: Diff) -> Table:
 
 
 def diff_dict(diff: Diff) -> dict:
-    def layer(row):
+    """The comparison for tools: `statement` is the expanded text's (block-made names as
+    `r__3`, stable), `written` the same with those names as a person reads them."""
+    written = [Written(analysis.spec) for analysis in diff.analyses]
+
+    def layer(row, names):
         if row is None:
             return None
         return {"name": row.name, "type": row.type, "statement": row.layer.statement(),
+                "written": names.statement(row.layer),
                 "output_shape": [None, *row.output_shape], "params": row.params, "macs": row.macs}
 
     return {
@@ -81,7 +88,7 @@ def diff_dict(diff: Diff) -> dict:
             for a in diff.analyses
         ],
         "input_changes": [list(c) for c in diff.header_changes],
-        "rows": [{"layers": [layer(r) for r in line.rows], "changes": [list(c) for c in line.changes]}
+        "rows": [{"layers": [layer(r, names) for r, names in zip(line.rows, written)], "changes": [list(c) for c in line.changes]}
                  for line in diff.rows],
         "total_changes": [list(c) for c in diff.total_changes],
     }

@@ -9,6 +9,7 @@ from cnnspec.analysis.analyzer import Analysis
 from cnnspec.analysis.counting import counted, counted_list
 from cnnspec.layers import POINTWISE, REARRANGE, WHOLE_MAP, Flatten, Padded, Sliding
 from cnnspec.analysis.receptive_field import PIXEL, AxisWindows, Field, LayerField
+from cnnspec.layers.provenance import Written
 from cnnspec.layers.shapes import size_text
 
 AXES = (("row", "rows", "above", "below"), ("column", "columns", "left", "right"))
@@ -112,11 +113,12 @@ def _merge_sentence(found: LayerField) -> str:
             f"the paths are NOT aligned, so it merges values from different places ({each}).")
 
 
-def _layer_text(index: int, found: LayerField, previous: LayerField | None, input_size: tuple[int, int]) -> list[str]:
+def _layer_text(index: int, found: LayerField, previous: LayerField | None, input_size: tuple[int, int],
+                written: Written) -> list[str]:
     row, layer = found.row, found.row.layer
     where = "inserted before the dense layer on line" if isinstance(layer, Flatten) and layer.implicit else "line"
     head = (
-        f"{index}. {row.name} ({row.type}), {where} {row.line}: {layer.statement()}, "
+        f"{index}. {row.name} ({row.type}), {where} {row.line}: {written.statement(layer)}, "
         f"{size_text(row.input_shape)} -> {size_text(row.output_shape)}"
     )
     lines = [head]
@@ -164,10 +166,11 @@ def render_text(analysis: Analysis, fields: tuple[LayerField, ...], only: int | 
         + ("It is a vector: there are no rows or columns to follow, so no padding, window centres or "
            "receptive fields; the layers are:" if vector else "Rows and columns count from 1, as the report does."),
     ]
+    written = Written(spec)
     for index, found in enumerate(fields, 1):
         if only is not None and index != only:
             continue
-        text = _layer_text(index, found, fields[index - 2] if index > 1 else None, input_size)
+        text = _layer_text(index, found, fields[index - 2] if index > 1 else None, input_size, written)
         lines += text[:1] if vector else ["", *text]
     return "\n".join(lines) + "\n"
 

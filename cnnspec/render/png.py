@@ -12,7 +12,7 @@ import struct
 from pathlib import Path
 from typing import BinaryIO
 
-from cnnspec.render.diagram import LINK_COLOUR, Arrow, Diagram, Label, Link, Polygon
+from cnnspec.render.diagram import BOX_LINE, LINK_COLOUR, Arrow, Bracket, Diagram, Label, Link, Polygon
 from cnnspec.render.figures import literal_text
 
 SCALE = 2  # pixels per diagram unit: sharp text on high-density screens and in print
@@ -63,6 +63,9 @@ def write(diagram: Diagram, file: BinaryIO, scale: float = SCALE) -> None:
             axes.plot(xs, ys, color=LINK_COLOUR, linewidth=1.5)
             axes.add_patch(FancyArrowPatch(shape.points[-2], shape.points[-1], arrowstyle="-|>", mutation_scale=12,
                                            color=LINK_COLOUR, linewidth=1.5, shrinkA=0, shrinkB=0))
+        elif isinstance(shape, Bracket):
+            xs, ys = zip(*shape.points)
+            axes.plot(xs, ys, color=BOX_LINE, linewidth=1.5)
         elif isinstance(shape, Label):
             axes.text(shape.x, shape.y, shape.text, fontsize=shape.size, ha={"start": "left", "end": "right"}.get(shape.anchor, "center"),
                       va="baseline", fontweight="bold" if shape.bold else "normal", color="#202020", family="DejaVu Sans")

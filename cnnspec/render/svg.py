@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from cnnspec.render.diagram import FONT, LINK_COLOUR, Arrow, Diagram, Label, Link, Polygon
+from cnnspec.render.diagram import BOX_LINE, FONT, LINK_COLOUR, Arrow, Bracket, Diagram, Label, Link, Polygon
 
 _ANCHORS = {"start", "middle", "end"}
 
@@ -36,6 +36,9 @@ def render(diagram: Diagram) -> str:
             points = " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points)
             out.append(f'<polyline points="{points}" fill="none" stroke="{LINK_COLOUR}" stroke-width="1.5" '
                        'marker-end="url(#head)"/>')
+        elif isinstance(shape, Bracket):
+            points = " ".join(f"{_number(x)},{_number(y)}" for x, y in shape.points)
+            out.append(f'<polyline points="{points}" fill="none" stroke="{BOX_LINE}" stroke-width="1.5"/>')
         elif isinstance(shape, Label):
             anchor = shape.anchor if shape.anchor in _ANCHORS else "start"
             weight = ' font-weight="bold"' if shape.bold else ""

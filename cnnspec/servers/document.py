@@ -138,6 +138,17 @@ def row_index(analysis: Analysis, line: int, column: int | None = None) -> int |
     return found
 
 
+def calls_at(analysis: Analysis, line: int) -> tuple:
+    """The block calls written on `line` (1-based), each copy of `xN` its own summary
+    (`cnnspec.analysis.calls.CallSummary`); () on any other line. A call's rows sit on the
+    block's body lines, so this is what a call's own line answers."""
+    if not analysis.spec.calls:
+        return ()
+    from cnnspec.analysis.calls import call_summaries
+
+    return tuple(summary for summary in call_summaries(analysis) if summary.call.line == line)
+
+
 def explain_row(analysis: Analysis, index: int) -> str:
     """`cnnspec explain`'s sentences for the row at `index`."""
     from cnnspec.analysis.receptive_field import explain
@@ -150,12 +161,12 @@ def explain_row(analysis: Analysis, index: int) -> str:
     return text.split("\n", 1)[1].strip() if "\n" in text else text.strip()
 
 
-def diagram_svg(analysis: Analysis) -> str:
-    """`cnnspec draw`'s picture, as SVG text."""
+def diagram_svg(analysis: Analysis, blocks: str = "collapsed") -> str:
+    """`cnnspec draw`'s picture, as SVG text (`blocks`: as `draw --blocks`)."""
     from cnnspec.render.diagram import layout
     from cnnspec.render.svg import render
 
-    return render(layout(analysis))
+    return render(layout(analysis, blocks))
 
 
 def vocabulary() -> dict[str, list[str]]:

@@ -3,7 +3,8 @@
 Every request reads the document through `document.inspect`, so an editor shows what
 `cnnspec check` prints (errors and warnings at the same line and column), and what
 `summary` and `explain` know: hover gives a layer's shapes, parameters, MACs and receptive
-field; inlay hints put each line's output shape at its end. Formatting is `cnnspec fmt`.
+field, and on a block call's line the call's shapes and parameters per copy; inlay hints put
+each line's output shape at its end. Formatting is `cnnspec fmt`.
 Columns are counted in characters (code points); a line with characters outside the
 Basic Multilingual Plane would be off by one per such character in a UTF-16 client.
 """
@@ -81,6 +82,26 @@ def hover_text(view: document.View, index: int) -> str:
     return "\n".join(lines)
 
 
+def call_hover_text(view: document.View, lines: list[str], summaries) -> str:
+    """A block call's line: the call as written, its block's definition line, and per copy
+    its input and output shapes and its layers' parameters summed."""
+    from cnnspec.layers.provenance import Written
+
+    call = summaries[0].call
+    written = Written(view.analysis.spec)
+    code = lines[call.line - 1].split("#", 1)[0].strip() if call.line <= len(lines) else call.block
+    block = document.names(view.text).blocks.get(call.block)
+    header = lines[block.line - 1].split("#", 1)[0].strip() if block and block.line <= len(lines) else ""
+    where = f", defined on line {block.line}: `{header}`" if block else ""
+    count = len(summaries)
+    out = [f"**{code}**: {count} call{'s' * (count != 1)} of block `{call.block}`{where}", ""]
+    for summary in summaries:
+        shapes = " + ".join(shape_text(shape) for shape in summary.input_shapes)
+        out.append(f"- {written.call_label(summary.call)}: {shapes} → **{shape_text(summary.output_shape)}**, "
+                   f"{summary.params:,} params")
+    return "\n".join(out)
+
+
 def definitions(view: document.View) -> dict[str, tuple[int, int]]:
     """Names a spec's text defines and where (1-based line, column): its top-level tensors
     (`-> a`) and its blocks; a chain names nothing."""
@@ -145,8 +166,11 @@ def server() -> CnnspecServer:
         parts = [f"{m.severity}: {m.message}" for m in notes]
         if view.analysis is not None:
             index = document.row_index(view.analysis, line, character)
+            calls = document.calls_at(view.analysis, line) if index is None else ()
             if index is not None:
                 parts.insert(0, hover_text(view, index))
+            elif calls:
+                parts.insert(0, call_hover_text(view, lines, calls))
         if not parts:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts)))

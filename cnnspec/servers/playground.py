@@ -128,13 +128,16 @@ def create_app(folder: str | Path = ".", token: str | None = None, trainings: Tr
     async def diagram(request: Request) -> Response:
         body = await read_json(request)
         text = _text(body)
+        blocks = body.get("blocks", "collapsed")  # as `cnnspec draw --blocks`
+        if blocks not in ("collapsed", "expanded"):
+            raise Problem(400, "'blocks' is 'collapsed' or 'expanded'")
 
         def picture() -> dict:
             view = document.inspect(text)
             if view.analysis is None:
                 return {"svg": None}
             try:
-                return {"svg": document.diagram_svg(view.analysis)}
+                return {"svg": document.diagram_svg(view.analysis, blocks)}
             except SpecError as error:
                 return {"svg": None, "message": error.message}
 

@@ -19,10 +19,9 @@ import re
 from dataclasses import dataclass, field
 
 from cnnspec.compiler.calls import LayerCall
+from cnnspec.layers.provenance import BLOCK_INPUT, Written
 from cnnspec.layers.spec import Spec
 
-_CALL_NAME = re.compile(r"__[0-9]+$")  # blocks.py makes a body's names unique per call: `a__3`
-_MACHINE_LABEL = re.compile(r"in__[0-9]+$")  # blocks.py's name for the tensor a call reads
 _NUMBER = re.compile(r"-?[0-9]+")
 _SIZES = re.compile(r"[0-9]+(x[0-9]+)+")  # HxW, as the language writes a kernel or a size
 _DECIMAL = re.compile(r"-?([0-9]+\.[0-9]*|\.[0-9]+)([eE]-?[0-9]+)?|-?[0-9]+[eE]-?[0-9]+")
@@ -193,6 +192,7 @@ class Planner:
             self.names[block] = self._unique(variable(block), set(reserved) | set(self.names.values()))
         self.reserved = set(reserved) | set(self.names.values())
         self.lines = spec.text.split("\n")
+        self.written = Written(spec)  # `r__3` was written `r`
         self._heights: dict[str, int] = {}
         self._extras: dict[str, list] = {}
         self._taken: set[str] = set()
@@ -364,9 +364,10 @@ class Planner:
 
     def _label(self, index: int, top: bool) -> str | None:
         label = self.spec.labels[index] if self.spec.labels else None
-        if label is None or _MACHINE_LABEL.fullmatch(label):
+        written = self.written.as_written(label) if label else None
+        if written == BLOCK_INPUT and label != written:  # the expander's name for a call's input
             return None
-        return label if top else _CALL_NAME.sub("", label)
+        return label if top else written
 
     def _express(self, values: list, params: dict, line: str, name: str):
         """What writes `values` (one per call): a literal, a parameter, or a new keyword."""
@@ -401,11 +402,10 @@ class Planner:
         for index, call in enumerate(calls):
             function.targets[call.number] = tuple(targets[index] for targets in groups)
 
-    @staticmethod
-    def _tensor_name(labels: list, calls: list[Call]) -> str:
+    def _tensor_name(self, labels: list, calls: list[Call]) -> str:
         """The name a body reads an outer tensor by: `@skip`'s `skip`, or `x` for `@$x`."""
         if len(set(labels)) == 1 and labels[0] is not None:
-            return _CALL_NAME.sub("", labels[0])
+            return self.written.as_written(labels[0])
         given = [param for param, _ in calls[0].arguments
                  if all(dict(call.arguments)[param] == label for call, label in zip(calls, labels))]
         return given[0] if given else "tensor"

@@ -280,7 +280,7 @@ def block_texts(draw):
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=block_texts())
 def test_random_block_specs_emit_the_model_to_keras_builds(text, tmp_path_factory):
     pytest.importorskip("keras")

@@ -243,7 +243,9 @@ class Planner:
             inside = set(range(call.start, call.end))
             if any(not self.readers.get(t, set()) <= inside for t in range(call.start, call.output)):
                 return None
-        definition = self.blocks[block]
+        definition = self.blocks.get(block)
+        if definition is None:  # a spec without its source text: no parameters to name
+            return None
         function = Function(block, self.names[block])
         taken = self.reserved | {"names", "x"}
         params = {}

@@ -155,6 +155,13 @@ def test_each_layer_remembers_the_block_calls_that_wrote_it():
     assert parse("conv 3x3x4 | gap | dense 10").calls == ()
 
 
+def test_a_call_named_inside_a_body_gets_its_name_per_call():
+    # `pair -> t` inside `twice`: `t` is twice's own name, made unique per call of twice.
+    spec = parse("block pair\n  conv 1x1x4\nend\nblock twice\n  pair -> t\n  add @t @t\nend\n"
+                 "twice x2\ngap | dense 10")
+    assert [label for label in spec.labels if label] == ["t__1", "t__3"]
+
+
 def test_training_memory_keeps_a_branch_until_its_last_reader():
     from cnnspec.analysis.costs import gradient_peak
 

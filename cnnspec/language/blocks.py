@@ -214,8 +214,8 @@ class _Expander:
                 if body.strip():
                     self.line(body, body_number, arguments, renamed, (*calls, this))
         self.active.pop()
-        if output:
-            self.name_last(output.group(1))
+        if output:  # inside a body, the call's output is one of the body's own names
+            self.name_last(names.get(output.group(1), output.group(1)))
 
     def name_previous(self, number: int) -> str:
         """The name of the tensor the next line reads: the last line's own, or one given to it."""
@@ -243,6 +243,15 @@ class _Expander:
             if code.strip():
                 self.out[index] = (code + f" -> {label}", origin)
                 return
+
+
+def definitions(text: str, source: str = "<string>") -> dict[str, Block]:
+    """The blocks `text` defines, by name (none when it defines none)."""
+    if not has_blocks(text):
+        return {}
+    expander = _Expander(text, source)
+    expander.definitions()
+    return expander.blocks
 
 
 def expand(text: str, source: str = "<string>") -> Expansion | None:

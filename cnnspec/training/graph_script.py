@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyword
 
 INDENT = " " * 4
-_TAKEN = frozenset(("x", "inputs", "keras", "layers", "initializers", "np", "os", "main", "prepare", "load_mnist"))
+TAKEN = frozenset(("x", "inputs", "keras", "layers", "initializers", "np", "os", "main", "prepare", "load_mnist"))
 
 
 def variable(label: str | None) -> str:
@@ -21,7 +21,7 @@ def variable(label: str | None) -> str:
     """
     if label is None:
         return "x"
-    return label + "_" if keyword.iskeyword(label) or label in _TAKEN or label.isupper() else label
+    return label + "_" if keyword.iskeyword(label) or label in TAKEN or label.isupper() else label
 
 
 def functional_model(spec, calls, rows, comment, call_text, python_literal) -> str:

@@ -14,8 +14,8 @@ from cnnspec.compiler.calls import LayerCall, layer_calls
 from cnnspec.layers.keras_args import Seed, Seeded
 from cnnspec.render.keras_table import shape_text
 from cnnspec.training.recipe import LOSS, MNIST_CLASSES, PIXEL_SCALE, Recipe, check_trainable_on_mnist
+from cnnspec.training.script_lines import LINE_LENGTH, wrapped
 
-LINE_LENGTH = 88
 LAYER_INDENT = " " * 12
 
 _SCRIPT = Template('''\
@@ -44,7 +44,7 @@ INPUT_SHAPE = $input_shape
 CLASSES = $classes
 
 
-def build_model():
+${functions}def build_model():
     """The network: $total_params parameters ($trainable_params trainable)."""
     # One seed for all random initialisation, as in the report; it also fixes the output
     # layer's default initialiser, which takes no seed of its own.
@@ -104,13 +104,7 @@ def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
     check_trainable_on_mnist(analysis)
     spec = analysis.spec
     calls = layer_calls(spec, tuple(row.name for row in analysis.rows))
-    if spec.inputs:
-        from cnnspec.training.graph_script import functional_model
-
-        model = functional_model(spec, calls, analysis.rows, _comment, _call_text, python_literal)
-    else:
-        layers = "\n".join(_layer(call, row) for call, row in zip(calls, analysis.rows))
-        model = _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))
+    functions, model = _model(spec, calls, analysis.rows)
     return _SCRIPT.substitute(
         title=_prose(spec.name) or "A network",
         source=_prose(spec.source),
@@ -126,7 +120,33 @@ def generate(analysis: Analysis, setup: Recipe = Recipe()) -> str:
         total_params=f"{analysis.total_params:,}",
         trainable_params=f"{analysis.trainable_params:,}",
         model=model,
+        functions=functions,
     )
+
+
+def _model(spec, calls, rows) -> tuple[str, str]:
+    """(functions, build_model's body): one function per block where the spec has blocks
+    (`block_script`), else a Sequential list of layers for a chain, one assignment per
+    layer for a graph (`graph_script`)."""
+    if any(spec.calls):
+        from cnnspec.language.blocks import definitions
+        from cnnspec.training.block_plan import NotContiguous
+        from cnnspec.training.block_script import block_functions
+
+        try:
+            functions, body = block_functions(spec, calls, rows, _comment, _call_text, python_literal,
+                                              definitions(spec.text, spec.source))
+            if spec.inputs:
+                return functions, body
+            return functions, _SEQUENTIAL.substitute(layers=body, name=python_literal(spec.name))
+        except NotContiguous:
+            pass
+    if not spec.inputs:
+        layers = "\n".join(_layer(call, row) for call, row in zip(calls, rows))
+        return "", _SEQUENTIAL.substitute(layers=layers, name=python_literal(spec.name))
+    from cnnspec.training.graph_script import functional_model
+
+    return "", functional_model(spec, calls, rows, _comment, _call_text, python_literal)
 
 
 def python_literal(value) -> str:
@@ -160,25 +180,12 @@ def _call_text(call: LayerCall, indent: str, before: str = "", after: str = "") 
     one_line = f"{indent}{before}layers.{call.layer}({', '.join(pieces)}){after}"
     if len(one_line) <= LINE_LENGTH:
         return one_line
-    return f"{indent}{before}layers.{call.layer}(\n{_wrapped(pieces, indent + '    ')}\n{indent}){after}"
+    return f"{indent}{before}layers.{call.layer}(\n{wrapped(pieces, indent + '    ')}\n{indent}){after}"
 
 
 def _layer(call: LayerCall, row: LayerRow) -> str:
     """One list item: a comment with the row as `model.summary()` shows it, then the call."""
     return f"{_comment(row, LAYER_INDENT)}\n{_call_text(call, LAYER_INDENT, after=',')}"
-
-
-def _wrapped(pieces: list[str], indent: str) -> str:
-    """Arguments filled greedily into lines of at most LINE_LENGTH, each ending in a comma."""
-    lines, current = [], ""
-    for piece in pieces:
-        candidate = f"{current} {piece}," if current else f"{indent}{piece},"
-        if current and len(candidate) > LINE_LENGTH:
-            lines.append(current)
-            candidate = f"{indent}{piece},"
-        current = candidate
-    lines.append(current)
-    return "\n".join(lines)
 
 
 def _prose(text: str) -> str:

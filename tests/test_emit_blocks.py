@@ -290,8 +290,8 @@ def test_random_block_specs_emit_the_model_to_keras_builds(text, tmp_path_factor
     builds_what_to_keras_builds(analysis, module)
 
 
-ZOO_WITH_BLOCKS = ["densenet121", "efficientnetb0", "inceptionv3", "mobilenet", "mobilenetv2", "resnet50",
-                   "resnet50v2", "xception"]
+ZOO_WITH_BLOCKS = ["densenet121", "efficientnetb0", "inceptionv3", "mobilenet", "mobilenetv2", "mobilenetv3large",
+                   "mobilenetv3small", "resnet50", "resnet50v2", "xception"]
 
 
 @pytest.mark.slow

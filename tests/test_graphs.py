@@ -84,6 +84,7 @@ def test_names_and_merges_wire_the_graph():
     ("block r f\n  conv 3x3x$f s-1\nend\nr 4\ndense 10", (2, 15), "(in block 'r' called on line 4)"),
     ("block r\n  conv 3x3x4\n", (1, 1), "block 'r' has no 'end'"),
     ("block conv\n  conv 3x3x4\nend\ndense 10", (1, 7), "'conv' is a keyword"),
+    ("block r\n  conv 3x3x4\nend\nconv 3x3x4\n  r x100001\ndense 10", (5, 3), "expand to more than 100,000 lines"),
 ])
 def test_graph_errors_are_located_with_a_caret(text, where, words):
     error = error_of(text)

@@ -133,7 +133,8 @@ class _Expander:
         text, columns = self.substitute(code if not calls else stripped, number, values, names)
         self.out.append((text, Origin(number, columns, calls)))
         if len(self.out) > MAX_LINES:
-            raise self.error(f"the blocks expand to more than {MAX_LINES:,} lines", number, 1)
+            where = (calls[0].line, calls[0].column) if calls else (number, 1)  # the call the user wrote
+            raise self.error(f"the blocks expand to more than {MAX_LINES:,} lines", *where)
 
     def substitute(self, code: str, number: int, values: dict, names: dict):
         """`code` with $params and local names replaced; (text, column breakpoints)."""

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from cnnspec.errors import Diagnostic, SpecSyntaxError
-from cnnspec.layers.spec import BlockCall, Origin
+from cnnspec.layers.spec import BLOCK_INPUT, BlockCall, Origin, made_name
 
 _HEADER = re.compile(r"^([ \t]*)block\b[ \t]*(.*)$")
 _END = re.compile(r"^[ \t]*end[ \t]*$")
@@ -28,7 +28,6 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PIECE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)|@([A-Za-z_][A-Za-z0-9_]*)|->([ \t]*)([A-Za-z_][A-Za-z0-9_]*)")
 _OUTPUT = re.compile(r"[ \t]*->[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
 _REPEAT = re.compile(r"x([0-9]+)$")
-BLOCK_INPUT = "in"  # `@in` inside a block: what the call reads
 MAX_DEPTH = 32  # calls inside calls
 MAX_LINES = 100_000  # expanded lines: far beyond any real network, and a bound on `x1000000`
 _HAS_BLOCK = re.compile(r"^[ \t]*block\b", re.MULTILINE)
@@ -208,7 +207,7 @@ class _Expander:
         for _ in range(repeat):
             self.calls += 1
             this = BlockCall(name, *where, self.calls, written)
-            renamed = {n: f"{n}__{self.calls}" for n in local}
+            renamed = {n: made_name(n, self.calls) for n in local}
             if uses_input:
                 renamed[BLOCK_INPUT] = self.name_previous(number)
             for body_number, body in block.body:
@@ -232,7 +231,7 @@ class _Expander:
             if named:
                 return named.group(1)
             self.calls += 1  # the call's number + 1: cnnspec.layers.provenance finds the call by it
-            label = f"in__{self.calls}"
+            label = made_name(BLOCK_INPUT, self.calls)
             self.out[index] = (code + f" -> {label}" + text[len(code):], origin)
             return label
         return "input"

@@ -10,10 +10,7 @@ once) and the call's line. Every view that shows a tensor's name asks `Written`.
 
 from __future__ import annotations
 
-from cnnspec.layers.spec import BlockCall, Spec
-
-_MADE = "__"  # what cnnspec.language.blocks puts between a body's name and a call's number
-BLOCK_INPUT = "in"
+from cnnspec.layers.spec import BLOCK_INPUT, BlockCall, Spec, split_made_name
 
 
 class Written:
@@ -40,13 +37,14 @@ class Written:
             for source in read:
                 readers.setdefault(source, []).append(index)
         for index, label in enumerate(spec.labels):
-            base, made, number = (label or "").rpartition(_MADE)
-            if not made or not base or not number.isdigit():
+            made = split_made_name(label or "")
+            if made is None:
                 continue
-            call = next((c for c in spec.calls[index] if c.number == int(number)), None)
+            base, number = made
+            call = next((c for c in spec.calls[index] if c.number == number), None)
             if call is None and base == BLOCK_INPUT:  # the line above a call, named for it: the
                 # expander counts the call, then the name (`name_previous`), so `in__4` is call 3's
-                call = seen.get(int(number) - 1) or self._reading_call(index, readers.get(index, ()))
+                call = seen.get(number - 1) or self._reading_call(index, readers.get(index, ()))
             if call is not None:
                 self.names[label] = (base, call)
 

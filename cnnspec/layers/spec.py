@@ -56,6 +56,25 @@ class Span:
 NOWHERE = Span(0, 0)
 
 
+BLOCK_INPUT = "in"  # `@in` inside a block: the tensor the call reads
+_MADE = "__"  # a block-made name is the body's name, this, and the call's number
+
+
+def made_name(name: str, number: int) -> str:
+    """The name a block call gives its body's `name` (`cnnspec.language.blocks`).
+
+    >>> made_name("r", 3), split_made_name("r__3"), split_made_name("my_name")
+    ('r__3', ('r', 3), None)
+    """
+    return f"{name}{_MADE}{number}"
+
+
+def split_made_name(label: str) -> tuple[str, int] | None:
+    """(the body's name, the call's number) of a block-made name; None for any other."""
+    base, made, number = label.rpartition(_MADE)
+    return (base, int(number)) if made and base and number.isdigit() else None
+
+
 @dataclass(frozen=True, slots=True)
 class BlockCall:
     """One expansion of a block (`cnnspec.language.blocks`): the block, the line and column

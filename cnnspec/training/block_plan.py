@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from cnnspec.compiler.calls import LayerCall
-from cnnspec.layers.provenance import BLOCK_INPUT, Written
-from cnnspec.layers.spec import Spec
+from cnnspec.layers.provenance import Written
+from cnnspec.layers.spec import BLOCK_INPUT, Spec
 
 _NUMBER = re.compile(r"-?[0-9]+")
 _SIZES = re.compile(r"[0-9]+(x[0-9]+)+")  # HxW, as the language writes a kernel or a size

@@ -217,3 +217,17 @@ async def test_hover_on_a_block_call_line_sums_each_copy_and_points_at_the_block
     single = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), position(14, 5)))
     assert "1 call of block `res`" in single.contents.value  # `res 32`
     assert "- res f=32 (#3, line 14): 7x7x32 → **7x7x32**, 18,496 params" in single.contents.value
+
+
+def test_hovering_a_call_repeated_a_thousand_times_lists_a_few_copies_and_sums_the_rest():
+    from cnnspec.servers import document
+    from cnnspec.servers.language_server import HOVER_COPIES, call_hover_text
+
+    text = "block res f\n  conv 3x3x$f\n  add @in\nend\nconv 3x3x4\nres 4 x1000\ngap | dense 10"
+    view = document.inspect(text)
+    summaries = document.calls_at(view.analysis, 6)
+    assert len(summaries) == 1000
+    hover = call_hover_text(view, text.split("\n"), summaries)
+    assert hover.startswith("**res 4 x1000**: 1000 calls of block `res`")
+    assert hover.count("\n- res f=4 (#") == HOVER_COPIES
+    assert hover.endswith(f"- and {1000 - HOVER_COPIES:,} more copies → **28x28x4**, {(1000 - HOVER_COPIES) * 148:,} params")

@@ -82,6 +82,9 @@ def hover_text(view: document.View, index: int) -> str:
     return "\n".join(lines)
 
 
+HOVER_COPIES = 8  # a call's copies listed one by one in its hover
+
+
 def call_hover_text(view: document.View, lines: list[str], summaries) -> str:
     """A block call's line: the call as written, its block's definition line, and per copy
     its input and output shapes and its layers' parameters summed."""
@@ -95,10 +98,14 @@ def call_hover_text(view: document.View, lines: list[str], summaries) -> str:
     where = f", defined on line {block.line}: `{header}`" if block else ""
     count = len(summaries)
     out = [f"**{code}**: {count} call{'s' * (count != 1)} of block `{call.block}`{where}", ""]
-    for summary in summaries:
+    for summary in summaries[:HOVER_COPIES]:
         shapes = " + ".join(shape_text(shape) for shape in summary.input_shapes)
         out.append(f"- {written.call_label(summary.call)}: {shapes} → **{shape_text(summary.output_shape)}**, "
                    f"{summary.params:,} params")
+    if count > HOVER_COPIES:  # `res 16 x1000` would fill the screen: the rest in one line
+        rest = summaries[HOVER_COPIES:]
+        out.append(f"- and {len(rest):,} more copies → **{shape_text(rest[-1].output_shape)}**, "
+                   f"{sum(summary.params for summary in rest):,} params")
     return "\n".join(out)
 
 

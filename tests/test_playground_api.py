@@ -237,3 +237,42 @@ def test_an_undefined_name_is_underlined_at_its_line_and_column(client):
     [error] = [m for m in body["messages"] if m["severity"] == "error"]
     assert (error["line"], error["column"], error["end"]) == (4, 5, 7)
     assert "'b'" in error["message"]
+
+
+def test_a_run_seen_stopped_leaves_room_for_the_next_while_its_thread_is_still_returning(folder):
+    import time
+
+    from cnnspec import parse
+    from cnnspec.servers.jobs import Trainings
+
+    def stoppable_train(spec, config, log, stop):
+        while not stop():
+            time.sleep(0.01)
+        raise KeyboardInterrupt  # as the trainer's stop hook does
+
+    class Lingering(Trainings):
+        """A training thread slow to return after its last event (the race the browser test met)."""
+
+        def _emit(self, event, job=None):
+            super()._emit(event, *([job] if job else []))
+            if event.get("state") == "stopped":
+                time.sleep(0.5)
+
+    trainings = Lingering(folder, train=stoppable_train)
+    def wait_until(job, state):
+        deadline = time.monotonic() + 10
+        while job.state != state and time.monotonic() < deadline:
+            trainings.wait_events(job, len(job.events) - 1, 0.1)
+
+    first = trainings.start(parse("dense 10"), epochs=1, limit=100)
+    wait_until(first, "running")  # as the page stops a run: once it runs
+    assert trainings.stop()
+    wait_until(first, "stopped")
+    assert first.events[-1]["state"] == "stopped"  # what the page sees; the thread may still be returning
+    second = trainings.start(parse("dense 10"), epochs=1, limit=100)  # before: Busy, "already running"
+    assert second is not first and trainings.running
+    assert [e["state"] for e in first.events if e["type"] == "state"] == ["running", "stopping", "stopped"]
+    assert trainings.stop()
+    trainings._thread.join(10)
+    assert second.state == "stopped" and second.events[-1]["state"] == "stopped"
+    assert all(event["type"] != "state" or event["state"] != "stopped" for event in second.events[:-1])

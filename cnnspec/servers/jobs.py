@@ -43,7 +43,11 @@ class Trainings:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        # The job's state, not its thread: the thread sets the final state and emits its last
+        # event in one step under the lock, then only returns, so a page that saw 'stopped'
+        # may resume at once (asking the thread raced it, and refused as busy).
+        with self._lock:
+            return self.job is not None and self.job.state in ("starting", "running", "stopping")
 
     def start(self, spec, epochs: int, limit: int | None) -> Job:
         from cnnspec.training.trainer import default_run_dir
@@ -86,13 +90,19 @@ class Trainings:
         except ValueError:
             return path.name
 
-    def _emit(self, event: dict) -> None:
+    def _emit(self, event: dict, job: Job | None = None) -> None:
         with self._lock:
-            if self.job is None:
+            job = job or self.job
+            if job is None:
                 return
-            event = {"id": len(self.job.events), "time": time.time(), **event}
-            self.job.events.append(event)
+            job.events.append({"id": len(job.events), "time": time.time(), **event})
             self._lock.notify_all()
+
+    def _finish(self, job: Job, state: str, **event) -> None:
+        """The job's final state and its last event, at once: a reader never sees one alone."""
+        with self._lock:
+            job.state = state
+            self._emit({"type": "state", "state": state, **event}, job)
 
     def wait_events(self, job: Job, after: int, timeout: float) -> list[dict]:
         """Events of `job` numbered above `after`, waiting up to `timeout` s for one."""
@@ -116,8 +126,9 @@ class Trainings:
                                 "accuracy": last.accuracy, "val_loss": last.val_loss,
                                 "val_accuracy": last.val_accuracy, "seconds": last.seconds})
 
-        self._emit({"type": "state", "state": "running", "run_dir": self.shown(job.run_dir), "resume": resume})
-        job.state = "running"
+        with self._lock:  # a stop asked meanwhile stays asked
+            job.state = "running" if job.state == "starting" else job.state
+            self._emit({"type": "state", "state": "running", "run_dir": self.shown(job.run_dir), "resume": resume}, job)
         try:
             spec = parse(job.spec_text, job.source)
             if resume:
@@ -127,16 +138,11 @@ class Trainings:
             if self._stop.is_set():  # asked before the training thread got this far
                 raise KeyboardInterrupt
             result = (self._train or train)(spec, config, log=log, stop=self._stop.is_set)
-            job.state = "finished"
-            self._emit({"type": "state", "state": "finished", "run_dir": self.shown(job.run_dir),
-                        "test_accuracy": result.results.get("test_accuracy")})
+            self._finish(job, "finished", run_dir=self.shown(job.run_dir),
+                         test_accuracy=result.results.get("test_accuracy"))
         except KeyboardInterrupt:
-            job.state = "stopped"
-            self._emit({"type": "state", "state": "stopped", "run_dir": self.shown(job.run_dir),
-                        "resumable": job.run_dir.is_dir()})
+            self._finish(job, "stopped", run_dir=self.shown(job.run_dir), resumable=job.run_dir.is_dir())
         except SpecError as error:
-            job.state = "failed"
-            self._emit({"type": "state", "state": "failed", "message": str(error)})
+            self._finish(job, "failed", message=str(error))
         except Exception as error:  # the server outlives any failure of one training
-            job.state = "failed"
-            self._emit({"type": "state", "state": "failed", "message": f"{type(error).__name__}: {error}"})
+            self._finish(job, "failed", message=f"{type(error).__name__}: {error}")
